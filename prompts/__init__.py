@@ -1,0 +1,1 @@
+"""Prompt templates, installed as package data (see t2j_rag.resources)."""
