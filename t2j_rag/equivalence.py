@@ -60,6 +60,14 @@ def _short_traceback(exc: BaseException, limit: int = 6) -> str:
     return "\n".join(text[-limit:])
 
 
+def _user_failure(stage: str, what: str, exc: BaseException) -> _Fail:
+    """A _Fail for an exception raised by compared code; memory exhaustion gets its own stage."""
+    text = _short_traceback(exc)
+    if isinstance(exc, MemoryError) or "RESOURCE_EXHAUSTED" in text or "bad_alloc" in text:
+        stage = "memory"
+    return _Fail(stage, f"{what}:\n{text}")
+
+
 def load_source(code: str, label: str) -> types.ModuleType:
     """Execute `code` as a fresh module (registered in sys.modules so dataclasses work)."""
     try:
@@ -73,7 +81,7 @@ def load_source(code: str, label: str) -> types.ModuleType:
     try:
         exec(compiled, module.__dict__)
     except Exception as exc:  # noqa: BLE001 - any failure of user code is a verdict
-        raise _Fail("import", f"{label} failed at import:\n{_short_traceback(exc)}") from None
+        raise _user_failure("import", f"{label} failed at import", exc) from None
     return module
 
 
@@ -92,8 +100,46 @@ def make_inputs(torch_module: types.ModuleType, seed: int = 0) -> tuple[list, li
         inputs = list(torch_module.get_inputs())
         init = list(torch_module.get_init_inputs()) if hasattr(torch_module, "get_init_inputs") else []
     except Exception as exc:  # noqa: BLE001
-        raise _Fail("construct", f"get_inputs()/get_init_inputs() failed:\n{_short_traceback(exc)}") from None
+        raise _user_failure("construct", "get_inputs()/get_init_inputs() failed", exc) from None
     return inputs, init
+
+
+_DTYPES = ("float32", "float64", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8", "bool")
+
+
+def inputs_from_spec(spec: dict, seed: int = 0) -> tuple[list, list]:
+    """Build seeded torch inputs from a JSON spec (see README, "Input spec").
+
+    >>> inputs, init = inputs_from_spec({"inputs": [{"shape": [2, 3]}, {"shape": [2], "dtype": "int64",
+    ...                                   "low": 0, "high": 5}, {"value": 0.5}], "init": [3]})
+    >>> [tuple(inputs[0].shape), str(inputs[1].dtype), inputs[2], init]
+    [(2, 3), 'torch.int64', 0.5, [3]]
+    """
+    import torch
+
+    gen = torch.Generator().manual_seed(seed)
+    out = []
+    for i, item in enumerate(spec.get("inputs", [])):
+        if "value" in item:
+            out.append(item["value"])
+            continue
+        shape = tuple(item.get("shape", ()))
+        dtype_name = item.get("dtype", "float32")
+        if dtype_name not in _DTYPES:
+            raise _Fail("construct", f"input {i}: unknown dtype {dtype_name!r} (one of {', '.join(_DTYPES)})")
+        dtype = getattr(torch, dtype_name)
+        if dtype == torch.bool:
+            out.append(torch.rand(shape, generator=gen) < item.get("p", 0.5))
+        elif dtype.is_floating_point:
+            if item.get("dist", "normal") == "uniform":
+                low, high = item.get("low", 0.0), item.get("high", 1.0)
+                t = low + (high - low) * torch.rand(shape, generator=gen)
+            else:
+                t = item.get("mean", 0.0) + item.get("std", 1.0) * torch.randn(shape, generator=gen)
+            out.append(t.to(dtype))
+        else:
+            out.append(torch.randint(item.get("low", 0), item.get("high", 10), shape, generator=gen, dtype=dtype))
+    return out, list(spec.get("init", []))
 
 
 def to_jax(obj):
@@ -198,7 +244,7 @@ def compare_outputs(expected, actual, rtol: float, atol: float, path: str = "out
             compare_outputs(e, a, rtol, atol, f"{path}[{i}]", errs)
         return errs
     if expected is None or isinstance(expected, str):
-        if expected != actual:
+        if type(expected) is not type(actual) or expected != actual:
             raise _Fail("numeric", f"{path}: PyTorch gives {expected!r}, JAX {actual!r}", path)
         return errs
     e = np.asarray(expected)
@@ -261,13 +307,18 @@ def construct_jax(cls, init_args: list, seed: int = 0):
 
 
 def check_equivalence(torch_code: str, jax_code: str, entry: str = "Model", rtol: float | None = None,
-                      atol: float | None = None, seed: int = 0, train: bool = False) -> VerifyResult:
-    """Run both sides and compare; never raises for faults in the compared code."""
+                      atol: float | None = None, seed: int = 0, train: bool = False, grad: bool = False,
+                      spec: dict | None = None) -> VerifyResult:
+    """Run both sides and compare; never raises for faults in the compared code.
+
+    `grad` also compares gradients of sum(outputs * fixed random cotangents) with
+    respect to the float inputs and the parameters; `spec` replaces get_inputs().
+    """
     rtol = DEFAULT_RTOL if rtol is None else rtol
     atol = DEFAULT_ATOL if atol is None else atol
     errs = _Errors()
     try:
-        errs = _check(torch_code, jax_code, entry, rtol, atol, seed, train)
+        _check(torch_code, jax_code, entry, rtol, atol, seed, train, grad, spec, errs)
     except _Fail as f:
         return VerifyResult(False, f.stage, errs.max_abs or None, errs.max_rel or None, f.path, f.message)
     except MemoryError:
@@ -275,7 +326,7 @@ def check_equivalence(torch_code: str, jax_code: str, entry: str = "Model", rtol
     return VerifyResult(True, "ok", errs.max_abs, errs.max_rel, None, "outputs match")
 
 
-def _check(torch_code, jax_code, entry, rtol, atol, seed, train) -> _Errors:
+def _check(torch_code, jax_code, entry, rtol, atol, seed, train, grad, spec, errs: _Errors) -> None:
     import torch
 
     from . import weights
@@ -288,7 +339,7 @@ def _check(torch_code, jax_code, entry, rtol, atol, seed, train) -> _Errors:
         raise _Fail("construct", f"the PyTorch side defines no '{entry}'")
     if j_obj is None:
         raise _Fail("construct", f"the JAX side defines no '{entry}'")
-    inputs, init = make_inputs(tmod, seed)
+    inputs, init = inputs_from_spec(spec, seed) if spec is not None else make_inputs(tmod, seed)
     j_inputs = to_jax(inputs)  # converted before the PyTorch run: in-place ops may change inputs
 
     is_module = isinstance(t_obj, type) and issubclass(t_obj, torch.nn.Module)
@@ -299,11 +350,11 @@ def _check(torch_code, jax_code, entry, rtol, atol, seed, train) -> _Errors:
             randomize_hidden_defaults(t_model, seed)
             t_model.train(train)
         except Exception as exc:  # noqa: BLE001
-            raise _Fail("construct", f"PyTorch {entry}(*get_init_inputs()) failed:\n{_short_traceback(exc)}") from None
+            raise _user_failure("construct", f"PyTorch {entry}(*get_init_inputs()) failed", exc) from None
         try:
             j_model = construct_jax(j_obj, init, seed)
         except Exception as exc:  # noqa: BLE001
-            raise _Fail("construct", f"JAX {entry}(*get_init_inputs()) failed:\n{_short_traceback(exc)}") from None
+            raise _user_failure("construct", f"JAX {entry}(*get_init_inputs()) failed", exc) from None
         try:
             hook = getattr(jmod, "convert_weights", None)
             if callable(hook):
@@ -313,23 +364,38 @@ def _check(torch_code, jax_code, entry, rtol, atol, seed, train) -> _Errors:
         except weights.WeightError as exc:
             raise _Fail("weights", f"weight conversion failed: {exc}") from None
         except Exception as exc:  # noqa: BLE001
-            raise _Fail("weights", f"weight conversion failed:\n{_short_traceback(exc)}") from None
+            raise _user_failure("weights", "weight conversion failed", exc) from None
         if hasattr(j_model, "train") and hasattr(j_model, "eval"):
             (j_model.train if train else j_model.eval)()
         t_call, j_call = t_model, j_model
     else:
         t_call, j_call = t_obj, j_obj
 
+    t_inputs = clone_torch(inputs)
+    if grad:
+        for x in t_inputs:
+            if isinstance(x, torch.Tensor) and x.dtype.is_floating_point:
+                x.requires_grad_(True)
     try:
-        with torch.no_grad():
-            expected = t_call(*clone_torch(inputs))
+        # No torch.no_grad(): function entries may run training steps with autograd.
+        expected = t_call(*t_inputs)
     except Exception as exc:  # noqa: BLE001
-        raise _Fail("runtime", f"PyTorch side failed:\n{_short_traceback(exc)}") from None
+        raise _user_failure("runtime", "PyTorch side failed", exc) from None
     try:
         actual = j_call(*j_inputs)
     except Exception as exc:  # noqa: BLE001
-        raise _Fail("runtime", f"JAX side failed:\n{_short_traceback(exc)}") from None
-    return compare_outputs(expected, actual, rtol, atol)
+        raise _user_failure("runtime", "JAX side failed", exc) from None
+    compare_outputs(expected, actual, rtol, atol, "out", errs)
+    if grad:
+        from .gradients import compare_gradients
+
+        compare_gradients(t_call, j_call, t_inputs, j_inputs, expected, jmod, is_module, rtol, atol, seed, errs)
+
+
+def run_job(payload: dict) -> dict:
+    """Sandbox handler: `payload` holds check_equivalence's arguments; returns VerifyResult as a dict."""
+    keys = ("torch_code", "jax_code", "entry", "rtol", "atol", "seed", "train", "grad", "spec")
+    return check_equivalence(**{k: payload[k] for k in keys if k in payload}).to_dict()
 
 
 def check_entry(entry) -> VerifyResult:

@@ -33,3 +33,7 @@ class OutputError(T2JError):
 
 class ConfigError(T2JError):
     """The configuration file or an option value is invalid."""
+
+
+class ConversionError(T2JError):
+    """A checkpoint could not be converted into the translated module."""

@@ -6,6 +6,12 @@ indices. Each common layer type has a layout rule (Linear kernels are
 transposed, conv kernels go from O,I,*k to *k,I,O ...); anything else falls back
 to copying same-named parameters and buffers of the same shape.
 
+Recurrent layers and attention follow one JAX-side convention each (see the
+rules below): an `nn.LSTM`/`nn.GRU`/`nn.RNN` becomes an `nnx.List` of one
+`nnx.RNN(cell)` (or `nnx.Bidirectional`) per layer, and `nn.MultiheadAttention`
+becomes `nnx.MultiHeadAttention` with the packed q|k|v projection split into
+per-head kernels.
+
 The converter is strict on purpose: every PyTorch parameter must land somewhere
 with the right shape, or conversion fails with the path that did not fit. A
 translation that silently ignores its weights is then caught by the numbers.
@@ -18,17 +24,24 @@ Example::
 
 from __future__ import annotations
 
+import contextvars
 from typing import Any, Callable
 
 import numpy as np
 
+from .errors import ConversionError
 
-class WeightError(Exception):
+
+class WeightError(ConversionError):
     """A PyTorch parameter has no counterpart of the right shape in the JAX module."""
 
 
 def _np(t) -> np.ndarray:
     return t.detach().cpu().numpy()
+
+
+# Variables assigned during the current convert_module call (None outside one).
+_assigned: contextvars.ContextVar[set | None] = contextvars.ContextVar("t2j_assigned", default=None)
 
 
 def set_variable(owner: Any, name: str, value: np.ndarray, path: str) -> None:
@@ -39,7 +52,7 @@ def set_variable(owner: Any, name: str, value: np.ndarray, path: str) -> None:
     if not hasattr(owner, name):
         raise WeightError(f"{path}: the JAX module has no attribute '{name}' ({type(owner).__name__})")
     target = getattr(owner, name)
-    current = target.value if isinstance(target, nnx.Variable) else target
+    current = target.get_value() if isinstance(target, nnx.Variable) else target
     shape = getattr(current, "shape", None)
     if shape is None:
         raise WeightError(f"{path}: '{name}' on the JAX side is {type(current).__name__}, not an array")
@@ -47,7 +60,10 @@ def set_variable(owner: Any, name: str, value: np.ndarray, path: str) -> None:
         raise WeightError(f"{path}: shape {tuple(value.shape)} in PyTorch, {tuple(shape)} in JAX")
     new = jnp.asarray(value, dtype=current.dtype)
     if isinstance(target, nnx.Variable):
-        target.value = new
+        target.set_value(new)
+        done = _assigned.get()
+        if done is not None:
+            done.add(id(target))
     else:
         setattr(owner, name, new)
 
@@ -92,30 +108,196 @@ def _batchnorm(tm, jm, path):
         set_variable(jm, "var", _np(tm.running_var), path + ".running_var")
 
 
+def _fit_shape(owner, name: str, arr: np.ndarray) -> np.ndarray:
+    """Reshape `arr` to the JAX variable's shape when only the nesting differs (multi-axis LayerNorm)."""
+    from flax import nnx
+
+    target = getattr(owner, name, None)
+    current = target.get_value() if isinstance(target, nnx.Variable) else target
+    shape = tuple(getattr(current, "shape", arr.shape))
+    return arr.reshape(shape) if shape != arr.shape and int(np.prod(shape)) == arr.size else arr
+
+
 def _affine_norm(tm, jm, path):
     # LayerNorm / GroupNorm / InstanceNorm(affine=True): weight -> scale, bias -> bias.
-    w = getattr(tm, "weight", None)
-    b = getattr(tm, "bias", None)
-    if w is not None:
-        target = getattr(jm, "scale", None)
-        arr = _np(w)
-        if target is not None and getattr(target, "value", target) is not None:
-            shape = tuple(getattr(target, "value", target).shape)
-            if shape != arr.shape and int(np.prod(shape)) == arr.size:
-                arr = arr.reshape(shape)  # multi-axis LayerNorm stored flat or nested
-        set_variable(jm, "scale", arr, path + ".weight")
-    if b is not None:
-        arr = _np(b)
-        target = getattr(jm, "bias", None)
-        if target is not None and getattr(target, "value", target) is not None:
-            shape = tuple(getattr(target, "value", target).shape)
-            if shape != arr.shape and int(np.prod(shape)) == arr.size:
-                arr = arr.reshape(shape)
-        set_variable(jm, "bias", arr, path + ".bias")
+    if getattr(tm, "weight", None) is not None:
+        set_variable(jm, "scale", _fit_shape(jm, "scale", _np(tm.weight)), path + ".weight")
+    if getattr(tm, "bias", None) is not None:
+        set_variable(jm, "bias", _fit_shape(jm, "bias", _np(tm.bias)), path + ".bias")
 
 
 def _embedding(tm, jm, path):
     set_variable(jm, "embedding", _np(tm.weight), path + ".weight")
+
+
+# --- recurrent layers -------------------------------------------------------------
+#
+# JAX-side convention for torch.nn.LSTM / GRU / RNN stored at `self.<name>`:
+# `self.<name>` is an `nnx.List` with one entry per layer (a one-layer RNN may
+# also be the entry itself). An entry is `nnx.RNN(cell)` or a bare cell for a
+# unidirectional layer, and `nnx.Bidirectional(nnx.RNN(cell), nnx.RNN(cell))` for
+# a bidirectional one. Cells: nnx.LSTMCell or nnx.OptimizedLSTMCell for LSTM,
+# nnx.GRUCell for GRU, nnx.SimpleCell for RNN. Gate order needs no permutation:
+# torch stacks i,f,g,o and r,z,n, which is what the flax cells split into.
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _set_bias(linear, value: np.ndarray, path: str) -> None:
+    """Set `linear.bias`; a JAX layer without bias is fine only if the value is all zero."""
+    if getattr(linear, "bias", None) is None:
+        if np.any(value != 0):
+            raise WeightError(f"{path}: PyTorch has a nonzero bias, the JAX layer has use_bias=False")
+        return
+    set_variable(linear, "bias", value, path)
+
+
+def _rnn_layer_items(tm, jm, path):
+    items = _sequence_items(jm)
+    if items is None:
+        items = [jm]  # a one-layer RNN may be stored without the list
+    if len(items) != tm.num_layers:
+        raise WeightError(f"{path or '<root>'}: {tm.num_layers} recurrent layers in PyTorch, {len(items)} in JAX "
+                          "(expected an nnx.List with one nnx.RNN per layer)")
+    return items
+
+
+def _cells_of_layer(layer, bidirectional: bool, path: str) -> list:
+    from flax import nnx
+
+    if isinstance(layer, nnx.Bidirectional) != bidirectional:
+        want = ("nnx.Bidirectional(nnx.RNN(cell), nnx.RNN(cell))" if bidirectional
+                else "nnx.RNN(cell) or a cell")
+        raise WeightError(f"{path}: PyTorch layer is {'bi' if bidirectional else 'uni'}directional, "
+                          f"expected {want} in JAX, got {type(layer).__name__}")
+    runs = [layer.forward_rnn, layer.backward_rnn] if bidirectional else [layer]
+    cells = [r.cell if isinstance(r, nnx.RNN) else r for r in runs]
+    for cell in cells:
+        if not isinstance(cell, nnx.RNNCellBase):
+            raise WeightError(f"{path}: expected an nnx recurrent cell, got {type(cell).__name__}")
+    return cells
+
+
+def _lstm_cell(cell, w_ih, w_hh, b_ih, b_hh, path, sfx):
+    from flax import nnx
+
+    hidden = w_hh.shape[1]
+    bias = b_ih + b_hh  # the flax cells add input and hidden projections before one bias
+    if isinstance(cell, nnx.LSTMCell):
+        for k, gate in enumerate("ifgo"):
+            rows = slice(k * hidden, (k + 1) * hidden)
+            into = getattr(cell, "if_" if gate == "f" else "i" + gate)
+            hid = getattr(cell, "h" + gate)
+            set_variable(into, "kernel", w_ih[rows].T, _join(path, f"weight_ih{sfx}[gate {gate}]"))
+            set_variable(hid, "kernel", w_hh[rows].T, _join(path, f"weight_hh{sfx}[gate {gate}]"))
+            _set_bias(hid, bias[rows], _join(path, f"bias_hh{sfx}[gate {gate}]"))
+    elif isinstance(cell, nnx.OptimizedLSTMCell):
+        set_variable(cell.dense_i, "kernel", w_ih.T, _join(path, f"weight_ih{sfx}"))
+        set_variable(cell.dense_h, "kernel", w_hh.T, _join(path, f"weight_hh{sfx}"))
+        _set_bias(cell.dense_h, bias, _join(path, f"bias_hh{sfx}"))
+    else:
+        raise WeightError(f"{path or '<root>'}: torch.nn.LSTM needs nnx.LSTMCell or nnx.OptimizedLSTMCell, "
+                          f"got {type(cell).__name__}")
+
+
+def _gru_cell(cell, w_ih, w_hh, b_ih, b_hh, path, sfx):
+    from flax import nnx
+
+    if not isinstance(cell, nnx.GRUCell):
+        raise WeightError(f"{path or '<root>'}: torch.nn.GRU needs nnx.GRUCell, got {type(cell).__name__}")
+    hidden = w_hh.shape[1]
+    set_variable(cell.dense_i, "kernel", w_ih.T, _join(path, f"weight_ih{sfx}"))
+    set_variable(cell.dense_h, "kernel", w_hh.T, _join(path, f"weight_hh{sfx}"))
+    if getattr(cell.dense_h, "bias", None) is not None:
+        set_variable(cell.dense_i, "bias", b_ih, _join(path, f"bias_ih{sfx}"))
+        set_variable(cell.dense_h, "bias", b_hh, _join(path, f"bias_hh{sfx}"))
+        return
+    # Stock GRUCell has no hidden bias. b_hr and b_hz are plain sums and fold into
+    # dense_i; b_hn is multiplied by r, so it cannot move and must be zero.
+    if np.any(b_hh[2 * hidden:] != 0):
+        raise WeightError(_join(path, f"bias_hh{sfx}") + ": torch.nn.GRU computes r * (W_hn h + b_hn) and "
+                          "nnx.GRUCell's dense_h has no bias; give the cell "
+                          "dense_h = nnx.Linear(hidden, 3 * hidden, use_bias=True)")
+    folded = b_ih + np.concatenate([b_hh[: 2 * hidden], np.zeros(hidden, b_hh.dtype)])
+    _set_bias(cell.dense_i, folded, _join(path, f"bias_ih{sfx}"))
+
+
+def _simple_cell(cell, w_ih, w_hh, b_ih, b_hh, path, sfx):
+    from flax import nnx
+
+    if not isinstance(cell, nnx.SimpleCell):
+        raise WeightError(f"{path or '<root>'}: torch.nn.RNN needs nnx.SimpleCell, got {type(cell).__name__}")
+    set_variable(cell.dense_i, "kernel", w_ih.T, _join(path, f"weight_ih{sfx}"))
+    set_variable(cell.dense_h, "kernel", w_hh.T, _join(path, f"weight_hh{sfx}"))
+    _set_bias(cell.dense_i, b_ih + b_hh, _join(path, f"bias_ih{sfx}"))
+
+
+def _recurrent(tm, jm, path):
+    import torch.nn as tnn
+
+    if getattr(tm, "proj_size", 0):
+        raise WeightError(f"{path or '<root>'}: LSTM proj_size > 0 has no nnx.LSTMCell counterpart")
+    set_cell = _lstm_cell if isinstance(tm, tnn.LSTM) else _gru_cell if isinstance(tm, tnn.GRU) else _simple_cell
+    suffixes = ["", "_reverse"] if tm.bidirectional else [""]
+    for layer_idx, layer in enumerate(_rnn_layer_items(tm, jm, path)):
+        cells = _cells_of_layer(layer, tm.bidirectional, f"{path or '<root>'}[{layer_idx}]")
+        for cell, direction in zip(cells, suffixes):
+            _fill_cell(set_cell, tm, cell, path, f"_l{layer_idx}{direction}")
+
+
+def _fill_cell(set_cell, tm, cell, path, sfx):
+    w_ih = _np(getattr(tm, f"weight_ih{sfx}"))
+    w_hh = _np(getattr(tm, f"weight_hh{sfx}"))
+    if tm.bias:
+        b_ih, b_hh = _np(getattr(tm, f"bias_ih{sfx}")), _np(getattr(tm, f"bias_hh{sfx}"))
+    else:
+        b_ih = b_hh = np.zeros(w_hh.shape[0], w_hh.dtype)
+    set_cell(cell, w_ih, w_hh, b_ih, b_hh, path, sfx)
+
+
+def _recurrent_cell(tm, jm, path):
+    """torch.nn.LSTMCell / GRUCell / RNNCell -> the matching nnx cell (or nnx.RNN around it)."""
+    import torch.nn as tnn
+    from flax import nnx
+
+    set_cell = (_lstm_cell if isinstance(tm, tnn.LSTMCell)
+                else _gru_cell if isinstance(tm, tnn.GRUCell) else _simple_cell)
+    _fill_cell(set_cell, tm, jm.cell if isinstance(jm, nnx.RNN) else jm, path, "")
+
+
+# --- attention --------------------------------------------------------------------
+
+
+def _multihead_attention(tm, jm, path):
+    """torch in_proj (3E, E) rows q|k|v -> query/key/value kernels (in, heads, head_dim);
+    out_proj (E, E) -> out kernel (heads, head_dim, E)."""
+    from flax import nnx
+
+    p = path or "<root>"
+    if not isinstance(jm, nnx.MultiHeadAttention):
+        raise WeightError(f"{p}: torch.nn.MultiheadAttention needs nnx.MultiHeadAttention, got {type(jm).__name__}")
+    if tm.bias_k is not None:
+        raise WeightError(f"{p}: add_bias_kv=True has no nnx.MultiHeadAttention counterpart")
+    heads, head_dim, embed = tm.num_heads, tm.head_dim, tm.embed_dim
+    if tm._qkv_same_embed_dim:
+        w_q, w_k, w_v = np.split(_np(tm.in_proj_weight), 3, axis=0)
+        names = ["in_proj_weight[q]", "in_proj_weight[k]", "in_proj_weight[v]"]
+    else:
+        w_q, w_k, w_v = _np(tm.q_proj_weight), _np(tm.k_proj_weight), _np(tm.v_proj_weight)
+        names = ["q_proj_weight", "k_proj_weight", "v_proj_weight"]
+    if tm.in_proj_bias is not None:
+        biases = np.split(_np(tm.in_proj_bias), 3)
+    else:
+        biases = [np.zeros(embed, w_q.dtype)] * 3
+    for target, w, b, name, which in zip((jm.query, jm.key, jm.value), (w_q, w_k, w_v), biases, names, "qkv"):
+        set_variable(target, "kernel", w.T.reshape(w.shape[1], heads, head_dim), _join(path, name))
+        _set_bias(target, b.reshape(heads, head_dim), _join(path, f"in_proj_bias[{which}]"))
+    w_o = _np(tm.out_proj.weight)
+    set_variable(jm.out, "kernel", w_o.T.reshape(heads, head_dim, w_o.shape[0]), _join(path, "out_proj.weight"))
+    b_o = _np(tm.out_proj.bias) if tm.out_proj.bias is not None else np.zeros(w_o.shape[0], w_o.dtype)
+    _set_bias(jm.out, b_o, _join(path, "out_proj.bias"))
 
 
 def _layer_rules() -> list[tuple[type, Callable]]:
@@ -128,6 +310,10 @@ def _layer_rules() -> list[tuple[type, Callable]]:
         ((tnn.BatchNorm1d, tnn.BatchNorm2d, tnn.BatchNorm3d), _batchnorm),
         ((tnn.LayerNorm, tnn.GroupNorm, tnn.InstanceNorm1d, tnn.InstanceNorm2d, tnn.InstanceNorm3d), _affine_norm),
         (tnn.Embedding, _embedding),
+        (tnn.RMSNorm, _affine_norm),
+        ((tnn.LSTM, tnn.GRU, tnn.RNN), _recurrent),
+        ((tnn.LSTMCell, tnn.GRUCell, tnn.RNNCell), _recurrent_cell),
+        (tnn.MultiheadAttention, _multihead_attention),
     ]
 
 
@@ -195,10 +381,76 @@ def _transfer(tm, jm, path: str, rules) -> None:
 
 
 def convert_module(torch_module, nnx_module) -> None:
-    """Copy every parameter and buffer of `torch_module` into `nnx_module` in place."""
-    _transfer(torch_module, nnx_module, "", _layer_rules())
+    """Copy every parameter and buffer of `torch_module` into `nnx_module` in place.
+
+    Strict both ways: every PyTorch parameter needs a JAX counterpart, and every
+    JAX parameter must receive a value (a bias PyTorch does not have would
+    otherwise stay at its zero init and hide a use_bias mismatch).
+    """
+    from flax import nnx
+
+    token = _assigned.set(set())
+    try:
+        _transfer(torch_module, nnx_module, "", _layer_rules())
+        done = _assigned.get()
+    finally:
+        _assigned.reset(token)
+    for path, node in nnx.iter_graph(nnx_module):
+        if isinstance(node, nnx.Param) and id(node) not in done:
+            name = ".".join(str(p) for p in path)
+            raise WeightError(f"{name}: JAX parameter receives no PyTorch weights (a layer or bias PyTorch does not have?)")
 
 
 def torch_state_dict_numpy(torch_module) -> dict[str, np.ndarray]:
     """The state dict as NumPy arrays (what a user `convert_weights` hook receives)."""
     return {k: _np(v) for k, v in torch_module.state_dict().items()}
+
+
+# --- checkpoints: `t2j-rag convert-weights` --------------------------------------
+
+
+def convert_checkpoint_job(payload: dict) -> dict:
+    """Sandbox handler: build both modules, load the checkpoint, convert, write the Flax state as msgpack.
+
+    payload: torch_code, jax_code, entry, init (list), checkpoint (path), out (path to write).
+    """
+    import torch
+    from flax import nnx, serialization
+
+    from .equivalence import construct_jax, load_source
+
+    tmod = load_source(payload["torch_code"], "torch")
+    jmod = load_source(payload["jax_code"], "jax")
+    entry, init = payload["entry"], payload.get("init")
+    if init is None:
+        init = list(tmod.get_init_inputs()) if hasattr(tmod, "get_init_inputs") else []
+    tm = getattr(tmod, entry)(*init)
+    state = torch.load(payload["checkpoint"], map_location="cpu", weights_only=True)
+    if isinstance(state, dict) and "state_dict" in state and isinstance(state["state_dict"], dict):
+        state = state["state_dict"]
+    missing, unexpected = tm.load_state_dict(state, strict=False)
+    if missing or unexpected:
+        raise WeightError(f"checkpoint does not fit {entry}: missing {list(missing)[:5]}, unexpected {list(unexpected)[:5]}")
+    jm = construct_jax(getattr(jmod, entry), init)
+    hook = getattr(jmod, "convert_weights", None)
+    if callable(hook):
+        hook(torch_state_dict_numpy(tm), jm)
+    else:
+        convert_module(tm, jm)
+    pure = nnx.state(jm).to_pure_dict()
+    data = serialization.msgpack_serialize(pure)
+    with open(payload["out"], "wb") as fh:
+        fh.write(data)
+    n = sum(int(np.prod(v.shape)) for _, v in nnx.to_flat_state(nnx.state(jm, nnx.Param)))
+    return {"parameters": n, "bytes": len(data), "tensors": len(state)}
+
+
+def load_converted(path, module) -> None:
+    """Load a state written by `t2j-rag convert-weights` into a freshly constructed NNX module."""
+    from flax import nnx, serialization
+
+    with open(path, "rb") as fh:
+        restored = serialization.msgpack_restore(fh.read())
+    state = nnx.state(module)
+    state.replace_by_pure_dict(restored)
+    nnx.update(module, state)

@@ -1,0 +1,262 @@
+"""The `t2j-rag` command line: a thin click layer over the library.
+
+Each command parses options, calls one library function and prints the result
+(human text, or JSON with --json). Library errors (`T2JError`) become one line
+on stderr and a non-zero exit; nothing heavy is imported until a command runs,
+so `t2j-rag --help` is instant.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+
+import click
+
+from . import __version__
+from .errors import T2JError
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"t2j-rag: error: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(fn):
+    """Turn library errors into one line and an exit code; never show a traceback for them."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except T2JError as exc:
+            _fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, exc.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except click.exceptions.Exit:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bug: still one line unless debugging
+            if os.environ.get("T2J_RAG_DEBUG"):
+                raise
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            _fail(f"internal error: {type(exc).__name__}: {first} (set T2J_RAG_DEBUG=1 for the traceback)", 3)
+
+    return wrapper
+
+
+def _settings():
+    from .config import load_settings
+
+    return load_settings()
+
+
+corpus_option = click.option("--corpus", "corpus", multiple=True, type=click.Path(file_okay=False),
+                             help="Extra corpus directory on top of the shipped one (repeatable).")
+index_option = click.option("--index-dir", type=click.Path(), default=None,
+                            help="Index directory (default: ./index, $T2J_RAG_INDEX or the config file).")
+no_shipped_option = click.option("--no-shipped-corpus", is_flag=True, help="Use only the --corpus directories.")
+
+
+def retrieval_options(fn):
+    """The options every command that reads the index shares."""
+    for option in reversed([corpus_option, index_option, no_shipped_option,
+                            click.option("--embedding-model", default=None, help="Embedding model the index was built with.")]):
+        fn = option(fn)
+    return fn
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="t2j-rag")
+def main() -> None:
+    """Retrieval-augmented PyTorch -> JAX/Flax NNX translation."""
+
+
+@main.command("build-index")
+@corpus_option
+@index_option
+@no_shipped_option
+@click.option("--model", default=None, help="sentence-transformers model name or path (default: the shipped MiniLM).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
+@handle_errors
+def build_index_cmd(corpus, index_dir, no_shipped_corpus, model, as_json):
+    """Embed the corpus (pairs and notes) into a FAISS index, incrementally."""
+    from .index import build_index
+
+    settings = _settings()
+    settings.use_shipped_corpus = not no_shipped_corpus
+    dirs, origins = settings.corpus_dirs(corpus)
+    summary = build_index(dirs, settings.resolved_index_dir(index_dir), model or settings.embedding_model,
+                          origins=origins, progress=not as_json)
+    if as_json:
+        d = summary.to_dict()
+        click.echo(json.dumps({k: d[k] for k in ("entries", "pairs", "notes", "embedded", "model", "dim", "seconds")}
+                              | {"fixes": d["fixes"], "index_dir": d["index_dir"]}))
+    else:
+        state = "up to date" if not summary.changed else f"{summary.embedded} embedded"
+        click.echo(f"index {summary.index_dir}: {summary.entries} entries ({summary.pairs} pairs, {summary.notes} notes"
+                   f"{f', {summary.fixes} fixes' if summary.fixes else ''}), {state}, model {summary.model} "
+                   f"(dim {summary.dim}), {summary.seconds:.2f}s")
+
+
+def _open_retriever(settings, corpus, index_dir, embedding_model, no_shipped=False):
+    from .retrieve import Retriever
+
+    settings.use_shipped_corpus = not no_shipped
+    dirs, origins = settings.corpus_dirs(corpus)
+    return Retriever.open(settings.resolved_index_dir(index_dir), dirs, origins, embedding_model or settings.embedding_model)
+
+
+@main.command("retrieve")
+@click.argument("file", type=click.Path())
+@click.option("-k", "k", type=click.IntRange(0, 50), default=None, help="Examples and notes per unit (default 4).")
+@retrieval_options
+@click.option("--json", "as_json", is_flag=True, help="One JSON record per unit.")
+@handle_errors
+def retrieve_cmd(file, k, corpus, index_dir, no_shipped_corpus, embedding_model, as_json):
+    """Show what would be retrieved for each unit of FILE."""
+    from .retrieve import retrieve_for_source
+    from .units import read_source
+
+    settings = _settings()
+    source = read_source(file)
+    retriever = _open_retriever(settings, corpus, index_dir, embedding_model, no_shipped_corpus)
+    for unit_hits in retrieve_for_source(source, retriever, settings.k if k is None else k):
+        if as_json:
+            click.echo(json.dumps(unit_hits.to_dict()))
+            continue
+        click.echo(f"{unit_hits.unit}  (APIs: {', '.join(unit_hits.apis) or 'none'})")
+        for h in unit_hits.hits:
+            click.echo(f"  {h.kind:<5} {h.score:6.3f}  {h.id:<40} {h.title}")
+
+
+@main.command("translate")
+@click.argument("file", type=click.Path())
+@click.option("-o", "--output", type=click.Path(), default=None, help="Output file (default: FILE_jax.py beside FILE).")
+@click.option("--backend", default=None, help="LLM backend: hf, openai, echo, replay, or a plugin name.")
+@click.option("--model", default=None, help="Model id or local path for the backend (replay: a JSON/JSONL answers file).")
+@click.option("--base-url", default=None, help="OpenAI-compatible server URL (openai backend).")
+@click.option("-k", "k", type=click.IntRange(0, 50), default=None, help="Examples and notes per unit (default 4).")
+@click.option("--no-retrieval", is_flag=True, help="Baseline: the same prompt without examples and notes.")
+@click.option("--format", "fmt", type=click.Choice(["json", "plain"]), default="json", help="Prompt format.")
+@click.option("--max-tokens", type=click.IntRange(16, 32768), default=2048, help="Answer budget per unit.")
+@click.option("--show-prompt", is_flag=True, help="Print the prompt(s) and exit without calling a model.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON record per unit.")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("--verify", "do_verify", is_flag=True, help="Verify the translation against FILE and repair failures.")
+@click.option("--repair", type=click.IntRange(0, 20), default=3, show_default=True,
+              help="With --verify: repair rounds after a failed verification.")
+@click.option("--entry", default=None, help="With --verify: class or function to compare.")
+@click.option("--inputs", "inputs", type=click.Path(), default=None, help="With --verify: JSON input spec.")
+@click.option("--timeout", type=click.FloatRange(1, 86400), default=120.0, help="With --verify: seconds per check.")
+@retrieval_options
+@handle_errors
+def translate_cmd(file, output, backend, model, base_url, k, no_retrieval, fmt, max_tokens, show_prompt, as_json,
+                  force, do_verify, repair, entry, inputs, timeout, corpus, index_dir, no_shipped_corpus,
+                  embedding_model):
+    """Translate a PyTorch FILE to JAX/Flax NNX."""
+    from pathlib import Path
+
+    from .backends import choose_default_backend, get_backend
+    from .translate import (TranslateOptions, check_output_path, default_output_path, ensure_backend_usable,
+                            prepare_prompts, translate_and_verify, write_atomic)
+    from .units import read_source
+
+    settings = _settings()
+    source = read_source(file)
+    out_path = Path(output) if output else default_output_path(file)
+    if not show_prompt:
+        check_output_path(out_path, force)
+    opts = TranslateOptions(k=settings.k if k is None else k, retrieval=not no_retrieval, fmt=fmt, max_tokens=max_tokens)
+    retriever = None if no_retrieval else _open_retriever(settings, corpus, index_dir, embedding_model, no_shipped_corpus)
+    name = backend or settings.backend or (None if show_prompt else choose_default_backend())
+    options = {"base_url": base_url} if base_url else {}
+    llm = get_backend(name, model=model or settings.model, **options) if name else None
+
+    if show_prompt:
+        for p in prepare_prompts(source, retriever, llm, opts):
+            if isinstance(p, Exception):
+                click.echo(f"===== {p}")
+                continue
+            click.echo(f"===== unit {p.unit} ({p.format}, ~{p.tokens} tokens, "
+                       f"retrieved: {', '.join(p.retrieved) or 'none'}) =====")
+            click.echo(p.text())
+        return
+    ensure_backend_usable(llm)
+    verify_opts = None
+    if do_verify:
+        from .verify import VerifyOptions, load_spec
+
+        verify_opts = VerifyOptions(entry=entry, spec=load_spec(inputs) if inputs else None, timeout=timeout)
+    report = translate_and_verify(source, llm, retriever, opts, verify_opts, repair)
+    write_atomic(out_path, report.code)
+    for rec in report.units:
+        if as_json:
+            click.echo(json.dumps(rec.to_dict()))
+        else:
+            extra = f": {rec.message}" if rec.message else ""
+            check = f", {rec.verified} after {rec.rounds} round(s)" if rec.verified else ""
+            click.echo(f"{rec.unit}: {rec.status}{check} ({len(rec.retrieved)} retrieved, {rec.seconds:.1f}s){extra}")
+            if rec.error:
+                click.echo("  " + rec.error.replace("\n", "\n  "))
+    if not as_json:
+        click.echo(f"wrote {out_path}")
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command("verify")
+@click.argument("torch_file", type=click.Path())
+@click.argument("jax_file", type=click.Path())
+@click.option("--entry", default=None, help="Class or function to compare (default: Model, or the only outermost one).")
+@click.option("--inputs", "inputs", type=click.Path(), default=None, help="JSON input spec (instead of get_inputs()).")
+@click.option("--rtol", type=float, default=None, help="Relative tolerance for float outputs (default 1e-4).")
+@click.option("--atol", type=float, default=None, help="Absolute tolerance for float outputs (default 1e-5).")
+@click.option("--grad", is_flag=True, help="Also compare gradients w.r.t. float inputs and parameters.")
+@click.option("--train", is_flag=True, help="Compare a training-mode forward (where it is deterministic).")
+@click.option("--timeout", type=click.FloatRange(1, 86400), default=120.0, show_default=True, help="Seconds.")
+@click.option("--memory-mb", type=click.IntRange(256, 1 << 20), default=4096, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@handle_errors
+def verify_cmd(torch_file, jax_file, entry, inputs, rtol, atol, grad, train, timeout, memory_mb, as_json):
+    """Run TORCH_FILE and its translation JAX_FILE on the same inputs and weights, and compare."""
+    from .verify import VerifyOptions, load_spec, verify_files
+
+    opts = VerifyOptions(entry=entry, spec=load_spec(inputs) if inputs else None, rtol=rtol, atol=atol, grad=grad,
+                         train=train, timeout=timeout, memory_mb=memory_mb)
+    report = verify_files(torch_file, jax_file, opts)
+    if as_json:
+        click.echo(json.dumps(report.to_dict()))
+    else:
+        err = f" (max abs err {report.max_abs_err:.2g})" if report.max_abs_err is not None else ""
+        click.echo(f"{'PASS' if report.passed else 'FAIL'} {report.entry} [{report.stage}]{err}")
+        if not report.passed:
+            click.echo(report.message)
+        for f in report.findings:
+            click.echo(f"lint {f.rule} line {f.line}: {f.message}" + (f" (see note {f.note})" if f.note else ""))
+    if not report.passed:
+        sys.exit(1)
+
+
+@main.command("convert-weights")
+@click.argument("checkpoint", type=click.Path())
+@click.argument("torch_file", type=click.Path())
+@click.argument("jax_file", type=click.Path())
+@click.option("-o", "--output", type=click.Path(), required=True, help="Where to write the Flax state (msgpack).")
+@click.option("--entry", default=None, help="Module class to build (default: Model, or the only outermost one).")
+@click.option("--init-args", default=None, help="JSON list of constructor arguments (default: get_init_inputs()).")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("--timeout", type=click.FloatRange(1, 86400), default=300.0, show_default=True, help="Seconds.")
+@handle_errors
+def convert_weights_cmd(checkpoint, torch_file, jax_file, output, entry, init_args, force, timeout):
+    """Convert a PyTorch state_dict CHECKPOINT for TORCH_FILE's module into JAX_FILE's NNX module."""
+    from .convert import convert_checkpoint
+
+    summary = convert_checkpoint(checkpoint, torch_file, jax_file, output, entry, init_args, force, timeout)
+    click.echo(f"wrote {output}: {summary['parameters']} parameters from {summary['tensors']} tensors "
+               f"({summary['bytes']} bytes)")
+
+
+if __name__ == "__main__":
+    main()

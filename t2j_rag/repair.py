@@ -1,0 +1,144 @@
+"""Verify a translated file and repair it with the LLM until it passes or rounds run out.
+
+The verifiable unit is the file's entry (the class or function that
+`get_inputs()` / an input spec feeds). After each failed verification the model
+gets a repair prompt (`prompts/repair.json`): the PyTorch unit, its failing JAX
+code, the verifier's stage and message, the lint findings, and notes retrieved
+for the error (plus the notes the lint findings point to). The best version seen
+is kept: a passing one, else the one that got furthest (a numeric mismatch is
+closer than a crash) with the smallest error.
+
+Units other than the entry have no inputs of their own: they are reported as
+`unverified`, never as passed.
+
+Rounds count verifications: "wrong, then right" ends verified in 2 rounds with 1 repair.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from .errors import InputError
+from .parse import ParseError, parse_answer
+from .resources import read_prompt
+from .units import assemble
+from .verify import VerifyOptions, VerifyReport, find_entry, has_inputs, verify_code
+
+# How far a failed attempt got: later stages are closer to a correct translation.
+STAGE_ORDER = ("parse", "import", "construct", "weights", "timeout", "memory", "runtime", "shape", "dtype", "numeric", "ok")
+
+
+@dataclass
+class UnitVerification:
+    unit: str
+    verified: str  # "passed" | "failed" | "unverified"
+    rounds: int = 0
+    repairs: int = 0
+    stage: str | None = None
+    message: str = ""
+    max_abs_err: float | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def attempt_rank(r: VerifyReport) -> tuple:
+    stage = STAGE_ORDER.index(r.stage) if r.stage in STAGE_ORDER else 0
+    return (r.passed, stage, -(r.max_abs_err if r.max_abs_err is not None else float("inf")))
+
+
+def _notes_for_error(retriever, unit, report: VerifyReport, k: int) -> list:
+    """Notes retrieved for the error message and the unit's APIs, plus the ones lint findings name."""
+    if retriever is None:
+        return []
+    query = f"{report.stage}: {report.message}\n{unit.source}"
+    notes = [h.entry for h in retriever.search(query, unit.apis, k) if h.kind == "note"]
+    by_id = {e.id: e for e in retriever.index.entries}
+    for f in report.findings:
+        if f.note and f.note in by_id and by_id[f.note] not in notes:
+            notes.append(by_id[f.note])
+    return notes
+
+
+def build_repair_messages(unit, context: str, failing_code: str, report: VerifyReport, notes: list) -> list[dict]:
+    doc = json.loads(read_prompt("repair.json"))
+    schema = doc.pop("output_schema")
+    doc["context"] = context
+    doc["unit"] = {"name": unit.name, "kind": unit.kind, "pytorch_source": unit.source}
+    doc["failing_jax_code"] = failing_code
+    doc["verifier"] = {"stage": report.stage, "message": report.message, "mismatch_path": report.mismatch_path,
+                       "max_abs_err": report.max_abs_err}
+    doc["lint"] = [{"rule": f.rule, "line": f.line, "message": f.message, "note": f.note} for f in report.findings]
+    doc["notes"] = [{"id": e.id, "title": e.title, "text": e.body.strip()} for e in notes]
+    doc["output_schema"] = schema
+    return [{"role": "system", "content": read_prompt("translate_system.txt").strip()},
+            {"role": "user", "content": json.dumps(doc, indent=1, ensure_ascii=False)}]
+
+
+def verify_and_repair(source, translations: dict[str, str], backend, retriever=None, rounds: int = 3,
+                      verify_opts: VerifyOptions | None = None, k: int = 4, worker=None, max_tokens: int = 2048,
+                      on_fix=None) -> tuple[dict[str, str], list[UnitVerification]]:
+    """Return the best translations found and one verification record per unit.
+
+    `rounds` is the number of repair prompts allowed after the first verification.
+    `on_fix(unit, wrong_code, report, fixed_code)` is called when a repair turns a failure into a pass.
+    """
+    from .backends.base import Request
+
+    verify_opts = verify_opts or VerifyOptions()
+    records = {u.name: UnitVerification(u.name, "unverified", message="no inputs known for this unit")
+               for u in source.units}
+    if verify_opts.spec is None and not has_inputs(source.text):
+        return translations, list(records.values())
+    try:
+        entry = find_entry(source.text, verify_opts.entry)
+    except InputError as exc:
+        for r in records.values():
+            r.message = str(exc)
+        return translations, list(records.values())
+    unit = next((u for u in source.units if u.name == entry), None)
+    if unit is None or entry not in translations:
+        if unit is not None:
+            records[entry] = UnitVerification(entry, "failed", message="the unit was not translated")
+        return translations, list(records.values())
+    opts = VerifyOptions(**{**asdict(verify_opts), "entry": entry})
+
+    current = dict(translations)
+    first_code = current[entry]
+    report = first_report = verify_code(source.text, assemble(source, current), opts, worker)
+    best, best_report, n_rounds, n_repairs = dict(current), report, 1, 0
+    while not best_report.passed and n_repairs < rounds and backend is not None:
+        notes = _notes_for_error(retriever, unit, report, k)
+        messages = build_repair_messages(unit, source.context, current[entry], report, notes)
+        completion = backend.generate(Request(messages=messages, max_tokens=max_tokens))
+        n_repairs += 1
+        try:
+            current = {**current, entry: parse_answer(completion.text).code}
+        except ParseError as exc:
+            report = VerifyReport(False, "parse", message=str(exc), entry=entry)
+            continue
+        report = verify_code(source.text, assemble(source, current), opts, worker)
+        n_rounds += 1
+        if attempt_rank(report) > attempt_rank(best_report):
+            best, best_report = dict(current), report
+    if best_report.passed and n_repairs and on_fix is not None:
+        on_fix(unit, first_code, first_report, best[entry])
+    records[entry] = UnitVerification(entry, "passed" if best_report.passed else "failed", n_rounds, n_repairs,
+                                      best_report.stage, "" if best_report.passed else best_report.message,
+                                      best_report.max_abs_err)
+    return best, list(records.values())
+
+
+def apply_verification(report, source, best: dict[str, str], checks: list[UnitVerification]) -> None:
+    """Fold the verification results into a translate report: best code, per-unit verdicts."""
+    by_unit = {c.unit: c for c in checks}
+    report.code = assemble(source, best)
+    for rec in report.units:
+        c = by_unit.get(rec.unit)
+        if c is None:
+            continue
+        rec.verified, rec.rounds, rec.repairs = c.verified, c.rounds, c.repairs
+        rec.error = c.message if c.verified == "failed" else ""
+        if rec.unit in best:
+            rec.code = best[rec.unit]

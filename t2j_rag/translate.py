@@ -1,0 +1,171 @@
+"""The translation pipeline: split -> retrieve -> prompt -> generate -> parse -> assemble.
+
+Each unit (top-level class or function) gets its own retrieval and prompt, so
+the model sees the examples and notes for the APIs that unit uses. A unit whose
+answer cannot be parsed fails on its own, with a message, and the file is
+still assembled (the failed unit stays as a commented TODO block) so nothing
+else is lost. Results are plain records, one per unit, written as JSONL by the CLI.
+
+Example::
+
+    source = read_source("examples/mlp.py")
+    report = translate_source(source, get_backend("replay", answers=[...]), retriever=None)
+    report.units[0].status, report.code[:40]
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .errors import BackendError, OutputError
+from .parse import ParseError, parse_answer
+from .prompt import Prompt, PromptTooLong, approx_tokens, build_prompt
+from .units import SourceFile, assemble
+
+
+@dataclass
+class TranslateOptions:
+    k: int = 4
+    retrieval: bool = True
+    fmt: str = "json"
+    max_tokens: int = 2048
+
+
+@dataclass
+class UnitRecord:
+    """One unit's translation outcome (one JSONL line)."""
+
+    unit: str
+    status: str  # "translated" | "failed"
+    retrieved: list[str]
+    backend: str
+    model: str | None
+    prompt_tokens: int | None = None
+    output_tokens: int | None = None
+    seconds: float = 0.0
+    message: str = ""
+    answer_shape: str | None = None
+    notes: list[str] = field(default_factory=list)
+    verified: str | None = None  # with --verify: "passed" | "failed" | "unverified"
+    rounds: int = 0
+    repairs: int = 0
+    error: str = ""
+    code: str = field(default="", repr=False)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d.pop("code")
+        return d
+
+
+@dataclass
+class TranslationReport:
+    source: str
+    units: list[UnitRecord]
+    code: str
+    output: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Every unit translated, and no unit failed verification (unverified is not a failure)."""
+        return all(u.status == "translated" and u.verified != "failed" for u in self.units)
+
+
+def prepare_prompts(source: SourceFile, retriever=None, backend=None, opts: TranslateOptions | None = None
+                    ) -> list[Prompt | PromptTooLong]:
+    """The prompt for every unit (what --show-prompt prints), or the error for a unit too long."""
+    opts = opts or TranslateOptions()
+    count = backend.count_tokens if backend is not None else approx_tokens
+    window = backend.context_window if backend is not None else None
+    prompts: list[Prompt | PromptTooLong] = []
+    for unit in source.units:
+        hits = retriever.search(unit.source, unit.apis, opts.k) if (retriever is not None and opts.retrieval) else []
+        try:
+            prompts.append(build_prompt(unit, source.context, hits, opts.fmt, window, opts.max_tokens, count))
+        except PromptTooLong as exc:
+            prompts.append(exc)
+    return prompts
+
+
+def translate_source(source: SourceFile, backend, retriever=None, opts: TranslateOptions | None = None) -> TranslationReport:
+    """Translate every unit with `backend` and assemble one JAX file."""
+    from .backends.base import Request
+
+    opts = opts or TranslateOptions()
+    records: list[UnitRecord] = []
+    translations: dict[str, str] = {}
+    model = getattr(backend, "model", None)
+    for unit, prompt in zip(source.units, prepare_prompts(source, retriever, backend, opts)):
+        if isinstance(prompt, PromptTooLong):
+            records.append(UnitRecord(unit.name, "failed", [], backend.name, model, message=str(prompt)))
+            continue
+        start = time.perf_counter()
+        completion = backend.generate(Request(messages=prompt.messages, max_tokens=opts.max_tokens))
+        seconds = time.perf_counter() - start
+        record = UnitRecord(unit.name, "translated", prompt.retrieved, backend.name, completion.model or model,
+                            completion.prompt_tokens or prompt.tokens, completion.output_tokens, round(seconds, 3))
+        try:
+            parsed = parse_answer(completion.text)
+        except ParseError as exc:
+            record.status, record.message = "failed", str(exc)
+        else:
+            record.code, record.notes, record.answer_shape = parsed.code, parsed.notes, parsed.shape
+            translations[unit.name] = parsed.code
+            if parsed.truncated:
+                record.message = "the answer was cut off (max tokens?); the code may be incomplete"
+        records.append(record)
+    return TranslationReport(source.path, records, assemble(source, translations))
+
+
+def translate_and_verify(source: SourceFile, backend, retriever=None, opts: TranslateOptions | None = None,
+                         verify_opts=None, repair_rounds: int = 3) -> TranslationReport:
+    """translate_source, then (when `verify_opts` is given) verify the file and repair it with the same backend."""
+    opts = opts or TranslateOptions()
+    report = translate_source(source, backend, retriever, opts)
+    if verify_opts is not None:
+        from .repair import apply_verification, verify_and_repair
+
+        translations = {r.unit: r.code for r in report.units if r.status == "translated"}
+        best, checks = verify_and_repair(source, translations, backend, retriever, repair_rounds, verify_opts, opts.k,
+                                         max_tokens=opts.max_tokens)
+        apply_verification(report, source, best, checks)
+    return report
+
+
+def default_output_path(source_path: str | Path) -> Path:
+    p = Path(source_path)
+    return p.with_name(f"{p.stem}_jax.py")
+
+
+def check_output_path(path: Path, force: bool) -> None:
+    """Refuse before any work is done: a directory, or an existing file without --force."""
+    if path.is_dir():
+        raise OutputError(f"output path is a directory: {path}")
+    if path.exists() and not force:
+        raise OutputError(f"{path} exists; pass --force to overwrite it")
+    if not path.parent.exists():
+        raise OutputError(f"output directory does not exist: {path.parent}")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file in the same directory and rename, so a crash leaves no half file."""
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def ensure_backend_usable(backend) -> None:
+    if backend is None:
+        raise BackendError("no LLM backend can run here: start an OpenAI-compatible server and set "
+                           "T2J_RAG_OPENAI_BASE_URL, use --backend hf on a CUDA machine, or --show-prompt")

@@ -1,0 +1,120 @@
+import json
+
+import numpy as np
+import pytest
+
+from index_fixtures import NOTE_BODY, write_entry
+from t2j_rag.embed import Embedder
+from t2j_rag.errors import IndexError_
+from t2j_rag.index import MANIFEST, build_index, load_index
+
+
+class CountingEmbedder(Embedder):
+    """A real embedder that records how many texts it was asked to embed."""
+
+    def __init__(self, inner):
+        super().__init__(inner.name)
+        self._model = inner._load()
+        self.calls = []
+
+    def encode(self, texts, batch_size=32, progress=False):
+        self.calls.append(list(texts))
+        return super().encode(texts, batch_size, progress)
+
+
+class BrokenEmbedder(CountingEmbedder):
+    def encode(self, texts, batch_size=32, progress=False):
+        raise RuntimeError("killed halfway")
+
+
+def test_build_writes_manifest_and_summary(tiny_corpus, tmp_path, embedder):
+    idx = tmp_path / "idx"
+    s = build_index([tiny_corpus], idx, progress=False, embedder=embedder)
+    assert (s.entries, s.pairs, s.notes, s.embedded, s.dim) == (5, 2, 3, 5, 384)
+    manifest = json.loads((idx / MANIFEST).read_text())
+    assert manifest["dim"] == 384 and manifest["counts"] == {"pair": 2, "note": 3, "fix": 0}
+    loaded = load_index(idx)
+    assert [e.id for e in loaded.entries] == ["n-abs", "n-inplace", "n-std", "p-relu", "p-tanh"]
+    assert loaded.vectors.shape == (5, 384)
+    assert np.allclose(np.linalg.norm(loaded.vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_incremental_rebuild_embeds_only_changes(tiny_corpus, tmp_path, embedder):
+    idx = tmp_path / "idx"
+    build_index([tiny_corpus], idx, progress=False, embedder=embedder)
+    before = load_index(idx).vectors.copy()
+
+    counting = CountingEmbedder(embedder)
+    s = build_index([tiny_corpus], idx, progress=False, embedder=counting)
+    assert s.embedded == 0 and not s.changed and counting.calls == []
+
+    note = tiny_corpus / "notes" / "n-abs.md"
+    note.write_text(note.read_text().replace("absolute value is the same", "abs maps to jnp.abs"))
+    write_entry(tiny_corpus, "note", "n-new", 'id = "n-new"\ntitle = "new"\ntorch_apis = ["torch.sum"]',
+                NOTE_BODY.format(text="dim becomes axis"))
+    s = build_index([tiny_corpus], idx, progress=False, embedder=counting)
+    assert s.embedded == 2 and s.entries == 6
+    assert len(counting.calls) == 1 and len(counting.calls[0]) == 2
+    after = load_index(idx)
+    ids = [e.id for e in after.entries]
+    # unchanged entries keep their vectors exactly
+    assert np.array_equal(after.vectors[ids.index("n-std")], before[2])
+    assert not np.allclose(after.vectors[ids.index("n-abs")], before[0])
+
+
+def test_model_mismatch_is_an_error(tiny_corpus, tmp_path, embedder):
+    idx = tmp_path / "idx"
+    build_index([tiny_corpus], idx, progress=False, embedder=embedder)
+    with pytest.raises(IndexError_, match="built with embedding model"):
+        load_index(idx, model="sentence-transformers/some-other-model")
+
+
+def test_stale_index_is_an_error(tiny_corpus, tmp_path, embedder):
+    from t2j_rag.corpus import corpus_fingerprint, load_corpus
+
+    idx = tmp_path / "idx"
+    build_index([tiny_corpus], idx, progress=False, embedder=embedder)
+    load_index(idx, expect_fingerprint=corpus_fingerprint(load_corpus([tiny_corpus])))
+    write_entry(tiny_corpus, "note", "n-x", 'id = "n-x"\ntitle = "x"\ntorch_apis = ["torch.sum"]', NOTE_BODY.format(text="x"))
+    with pytest.raises(IndexError_, match="stale"):
+        load_index(idx, expect_fingerprint=corpus_fingerprint(load_corpus([tiny_corpus])))
+
+
+def test_missing_and_corrupt_index(tiny_corpus, tmp_path, embedder):
+    with pytest.raises(IndexError_, match="no index"):
+        load_index(tmp_path / "nothing")
+    idx = tmp_path / "idx"
+    build_index([tiny_corpus], idx, progress=False, embedder=embedder)
+    manifest = json.loads((idx / MANIFEST).read_text())
+    vec = idx / manifest["files"]["vectors"]["name"]
+    vec.write_bytes(vec.read_bytes()[:100])
+    with pytest.raises(IndexError_, match="corrupt"):
+        load_index(idx)
+    (idx / MANIFEST).write_text("{not json")
+    with pytest.raises(IndexError_, match="corrupt"):
+        load_index(idx)
+    # a build over a corrupt index starts again from scratch
+    s = build_index([tiny_corpus], idx, progress=False, embedder=embedder)
+    assert s.embedded == 5 and len(load_index(idx).entries) == 5
+
+
+def test_build_killed_halfway_leaves_previous_index(tiny_corpus, tmp_path, embedder):
+    idx = tmp_path / "idx"
+    build_index([tiny_corpus], idx, progress=False, embedder=embedder)
+    before = load_index(idx)
+    write_entry(tiny_corpus, "note", "n-y", 'id = "n-y"\ntitle = "y"\ntorch_apis = ["torch.sum"]', NOTE_BODY.format(text="y"))
+    with pytest.raises(RuntimeError, match="killed"):
+        build_index([tiny_corpus], idx, progress=False, embedder=BrokenEmbedder(embedder))
+    after = load_index(idx)
+    assert [e.id for e in after.entries] == [e.id for e in before.entries]
+    assert np.array_equal(after.vectors, before.vectors)
+
+
+def test_changed_model_reembeds_everything(tiny_corpus, tmp_path, embedder):
+    idx = tmp_path / "idx"
+    build_index([tiny_corpus], idx, progress=False, embedder=embedder)
+    manifest = json.loads((idx / MANIFEST).read_text())
+    manifest["model_identity"] = "some-older-model"
+    (idx / MANIFEST).write_text(json.dumps(manifest))
+    s = build_index([tiny_corpus], idx, progress=False, embedder=embedder)
+    assert s.embedded == 5
