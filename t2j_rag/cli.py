@@ -150,10 +150,14 @@ def retrieve_cmd(file, k, corpus, index_dir, no_shipped_corpus, embedding_model,
 @click.option("--entry", default=None, help="With --verify: class or function to compare.")
 @click.option("--inputs", "inputs", type=click.Path(), default=None, help="With --verify: JSON input spec.")
 @click.option("--timeout", type=click.FloatRange(1, 86400), default=120.0, help="With --verify: seconds per check.")
+@click.option("--learn-fixes", is_flag=True, help="With --verify: save repaired units as bug -> fix entries.")
+@click.option("--draft", "draft", type=click.Choice(["rules"]), default=None,
+              help="Put the rules engine's draft of each unit (and what it left untranslated) into the LLM prompt.")
+@click.option("--no-draft", is_flag=True, help="Ablation: no draft in the prompt, even if --draft is given.")
 @retrieval_options
 @handle_errors
 def translate_cmd(file, output, backend, model, base_url, k, no_retrieval, fmt, max_tokens, show_prompt, as_json,
-                  force, do_verify, repair, entry, inputs, timeout, corpus, index_dir, no_shipped_corpus,
+                  force, do_verify, repair, entry, inputs, timeout, learn_fixes, draft, no_draft, corpus, index_dir, no_shipped_corpus,
                   embedding_model):
     """Translate a PyTorch FILE to JAX/Flax NNX."""
     from pathlib import Path
@@ -168,10 +172,20 @@ def translate_cmd(file, output, backend, model, base_url, k, no_retrieval, fmt, 
     out_path = Path(output) if output else default_output_path(file)
     if not show_prompt:
         check_output_path(out_path, force)
-    opts = TranslateOptions(k=settings.k if k is None else k, retrieval=not no_retrieval, fmt=fmt, max_tokens=max_tokens)
-    retriever = None if no_retrieval else _open_retriever(settings, corpus, index_dir, embedding_model, no_shipped_corpus)
+    opts = TranslateOptions(k=settings.k if k is None else k, retrieval=not no_retrieval, fmt=fmt, max_tokens=max_tokens,
+                            draft=None if no_draft else draft)
     name = backend or settings.backend or (None if show_prompt else choose_default_backend())
+    if name is None and not show_prompt:
+        # No LLM can run here: the rules engine translates and the verifier checks it (nothing to repair with).
+        name, do_verify, repair = "rules", True, 0
+        click.echo("t2j-rag: no LLM backend configured (set T2J_RAG_OPENAI_BASE_URL, or --backend hf on a CUDA "
+                   "machine); translating with the rules engine and verifying the result", err=True)
     options = {"base_url": base_url} if base_url else {}
+    if name == "rules":
+        # Deterministic: a repair prompt would get the same answer, and retrieval is not used.
+        repair, opts.draft, no_retrieval = 0, None, True
+        options["corpus_dirs"] = [str(d) for d, origin in zip(*settings.corpus_dirs(corpus)) if origin != "shipped"]
+    retriever = None if no_retrieval else _open_retriever(settings, corpus, index_dir, embedding_model, no_shipped_corpus)
     llm = get_backend(name, model=model or settings.model, **options) if name else None
 
     if show_prompt:
@@ -189,7 +203,17 @@ def translate_cmd(file, output, backend, model, base_url, k, no_retrieval, fmt, 
         from .verify import VerifyOptions, load_spec
 
         verify_opts = VerifyOptions(entry=entry, spec=load_spec(inputs) if inputs else None, timeout=timeout)
-    report = translate_and_verify(source, llm, retriever, opts, verify_opts, repair)
+    on_fix, saved = None, []
+    if do_verify and (learn_fixes or settings.learn_fixes):
+        from .learn import save_fix
+        from .resources import user_corpus_dir
+
+        def on_fix(unit, wrong, rep, fixed):
+            saved.append(save_fix(user_corpus_dir(), unit, source.context, wrong, rep, fixed))
+            click.echo(f"{'saved' if saved[-1].added else 'already known'}: fix {saved[-1].entry_id}", err=True)
+    report = translate_and_verify(source, llm, retriever, opts, verify_opts, repair, on_fix)
+    if any(s.added for s in saved) and not no_retrieval:
+        click.echo(_refresh_index(settings, corpus, index_dir) or "", err=True)
     write_atomic(out_path, report.code)
     for rec in report.units:
         if as_json:
@@ -206,6 +230,108 @@ def translate_cmd(file, output, backend, model, base_url, k, no_retrieval, fmt, 
         sys.exit(1)
 
 
+def _refresh_index(settings, corpus, index_dir) -> str | None:
+    """Bring an existing index up to date after the corpus changed (only new entries are embedded)."""
+    from .index import build_index, read_manifest
+
+    path = settings.resolved_index_dir(index_dir)
+    manifest = read_manifest(path)
+    if manifest is None:
+        return None
+    dirs, origins = settings.corpus_dirs(corpus)
+    summary = build_index(dirs, path, manifest["model"], origins=origins, progress=False)
+    return f"index {path} updated ({summary.embedded} embedded)"
+
+
+@main.command("learn")
+@click.argument("torch_file", type=click.Path())
+@click.argument("jax_file", type=click.Path())
+@click.option("--note", default=None, help="A sentence on what the fix was; shown to the model with the pair.")
+@click.option("--corpus", "target", type=click.Path(file_okay=False), default=None,
+              help="User corpus directory to add to (default ~/.t2j-rag/corpus).")
+@click.option("--entry", default=None, help="Class or function to verify.")
+@click.option("--inputs", "inputs", type=click.Path(), default=None, help="JSON input spec.")
+@index_option
+@handle_errors
+def learn_cmd(torch_file, jax_file, note, target, entry, inputs, index_dir):
+    """Verify a PyTorch file and its JAX translation; if they pass, add them to your corpus."""
+    from pathlib import Path
+
+    from .learn import learn_pair
+    from .resources import user_corpus_dir
+    from .verify import VerifyOptions, load_spec
+
+    settings = _settings()
+    corpus_dir = Path(target).expanduser() if target else user_corpus_dir()
+    result = learn_pair(torch_file, jax_file, corpus_dir, note,
+                        VerifyOptions(entry=entry, spec=load_spec(inputs) if inputs else None))
+    click.echo(f"{'learned' if result.added else 'already learned'}: {result.entry_id} ({result.path})")
+    refreshed = _refresh_index(settings, [target] if target else [], index_dir)
+    if refreshed:
+        click.echo(refreshed)
+
+
+@main.group("corpus")
+def corpus_group() -> None:
+    """Inspect the corpus and prune your own entries."""
+
+
+def _all_entries(settings, corpus):
+    from .corpus import load_corpus
+
+    dirs, origins = settings.corpus_dirs(corpus)
+    return load_corpus(dirs, origins)
+
+
+@corpus_group.command("list")
+@corpus_option
+@click.option("--user", "only_user", is_flag=True, help="Only your own entries.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON record per entry.")
+@handle_errors
+def corpus_list_cmd(corpus, only_user, as_json):
+    """List corpus entries: id, kind, origin, title."""
+    for e in _all_entries(_settings(), corpus):
+        if only_user and e.origin != "user":
+            continue
+        if as_json:
+            click.echo(json.dumps({"id": e.id, "kind": e.kind, "origin": e.origin, "title": e.title, "path": e.path}))
+        else:
+            click.echo(f"{e.id:<48} {e.kind:<5} {e.origin:<8} {e.title}")
+
+
+@corpus_group.command("show")
+@click.argument("entry_id")
+@corpus_option
+@handle_errors
+def corpus_show_cmd(entry_id, corpus):
+    """Print one entry's file."""
+    from pathlib import Path
+
+    from .errors import CorpusError
+
+    entry = next((e for e in _all_entries(_settings(), corpus) if e.id == entry_id), None)
+    if entry is None:
+        raise CorpusError(f"no corpus entry with id {entry_id!r}")
+    click.echo(Path(entry.path).read_text(encoding="utf-8"), nl=False)
+
+
+@corpus_group.command("remove")
+@click.argument("entry_id")
+@corpus_option
+@index_option
+@handle_errors
+def corpus_remove_cmd(entry_id, corpus, index_dir):
+    """Delete one of your own entries (shipped entries cannot be removed) and update the index."""
+    from .learn import remove_entry
+
+    settings = _settings()
+    entry = remove_entry(entry_id, _all_entries(settings, corpus))
+    click.echo(f"removed {entry.id} ({entry.path})")
+    refreshed = _refresh_index(settings, corpus, index_dir)
+    if refreshed:
+        click.echo(refreshed)
+
+
 @main.command("verify")
 @click.argument("torch_file", type=click.Path())
 @click.argument("jax_file", type=click.Path())
@@ -216,7 +342,7 @@ def translate_cmd(file, output, backend, model, base_url, k, no_retrieval, fmt, 
 @click.option("--grad", is_flag=True, help="Also compare gradients w.r.t. float inputs and parameters.")
 @click.option("--train", is_flag=True, help="Compare a training-mode forward (where it is deterministic).")
 @click.option("--timeout", type=click.FloatRange(1, 86400), default=120.0, show_default=True, help="Seconds.")
-@click.option("--memory-mb", type=click.IntRange(256, 1 << 20), default=4096, show_default=True)
+@click.option("--memory-mb", type=click.IntRange(256, 1 << 20), default=8192, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @handle_errors
 def verify_cmd(torch_file, jax_file, entry, inputs, rtol, atol, grad, train, timeout, memory_mb, as_json):
@@ -256,6 +382,12 @@ def convert_weights_cmd(checkpoint, torch_file, jax_file, output, entry, init_ar
     summary = convert_checkpoint(checkpoint, torch_file, jax_file, output, entry, init_args, force, timeout)
     click.echo(f"wrote {output}: {summary['parameters']} parameters from {summary['tensors']} tensors "
                f"({summary['bytes']} bytes)")
+
+
+# `t2j-rag eval`: its options live with the evaluation package; the module imports only click.
+from .evaluation.command import make_eval_command  # noqa: E402
+
+main.add_command(make_eval_command(handle_errors))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ The file is `$T2J_RAG_CONFIG`, else `~/.t2j-rag/config.toml`. Every key is optio
     backend = "openai"                    # default backend for translate
     model = "mistralai/Mistral-7B-Instruct-v0.3"  # default model id/path for that backend
     k = 4                                 # examples and notes retrieved per unit
+    learn_fixes = true                    # translate --verify saves repaired units as bug -> fix entries
 
 Keeping settings in one small dataclass (not a global) lets tests build any
 configuration directly.
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ConfigError
-from .resources import default_index_dir, home_dir, shipped_corpus_dir
+from .resources import default_index_dir, home_dir, shipped_corpus_dir, user_corpus_dir
 
 
 @dataclass
@@ -32,16 +33,19 @@ class Settings:
     backend: str | None = None
     model: str | None = None
     k: int = 4
+    learn_fixes: bool = False  # translate --verify saves repaired units as bug -> fix entries
     use_shipped_corpus: bool = True
 
     def corpus_dirs(self, extra: tuple[str, ...] | list[str] = ()) -> tuple[list[Path], list[str]]:
-        """The corpus directories to index, shipped first, and each one's origin."""
+        """The corpus directories to index, and each one's origin: shipped, then the user's own
+        (`~/.t2j-rag/corpus`, where `learn` writes, when it exists), then configured and --corpus ones."""
         dirs: list[Path] = []
         origins: list[str] = []
         if self.use_shipped_corpus:
             dirs.append(shipped_corpus_dir())
             origins.append("shipped")
-        for d in [*self.corpus, *extra]:
+        own = [str(user_corpus_dir())] if user_corpus_dir().is_dir() else []
+        for d in [*own, *self.corpus, *extra]:
             p = Path(d).expanduser()
             if not p.is_dir():
                 raise ConfigError(f"corpus directory not found: {p}")

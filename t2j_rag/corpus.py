@@ -29,6 +29,11 @@ Note (`corpus/notes/<slug>.md`): the same front matter (no entry/tolerances)
 and a Markdown body with the sections `## What differs`, `## Wrong` and
 `## Right` (each of the last two holding a fenced python block).
 
+Fix (`fixes/<slug>.md`, written by `t2j-rag learn` and the repair loop in a
+user corpus): a bug -> fix record with ```python torch```, ```python wrong```
+(the failing translation) and ```python jax``` (the verified fix) blocks and
+the verifier's error in the front matter (`error = "..."`).
+
 The trade-off: Markdown with front matter is slower to parse than one big JSON
 file, but a corpus of a few hundred entries parses in milliseconds and every
 entry stays a reviewable file.
@@ -112,17 +117,28 @@ def parse_entry(text: str, path: str = "<string>", kind: str | None = None, orig
 
     torch_code = jax_code = ""
     body = rest
+    extra = {}
     if kind in ("pair", "fix"):
-        blocks = {lang: code for lang, code in _FENCE.findall(rest) if lang in ("torch", "jax")}
+        code_langs = ("torch", "jax", "wrong") if kind == "fix" else ("torch", "jax")
+        blocks = {lang: code for lang, code in _FENCE.findall(rest) if lang in code_langs}
         if "torch" not in blocks or "jax" not in blocks:
             raise CorpusError(f"{path}: a {kind} needs a ```python torch and a ```python jax block")
+        if kind == "fix" and "wrong" not in blocks:
+            raise CorpusError(f"{path}: a fix needs a ```python wrong block (the failing translation)")
         torch_code, jax_code = blocks["torch"], blocks["jax"]
-        body = _FENCE.sub(lambda mm: "" if mm.group(1) in ("torch", "jax") else mm.group(0), rest)
+        if kind == "fix":
+            extra["wrong_code"] = blocks["wrong"]
+        body = _FENCE.sub(lambda mm: "" if mm.group(1) in code_langs else mm.group(0), rest)
     if kind == "note":
         missing = [s for s in NOTE_SECTIONS if not re.search(rf"^##\s+{re.escape(s)}\b", rest, re.M)]
         if missing:
             raise CorpusError(f"{path}: note lacks section(s): {', '.join('## ' + s for s in missing)}")
 
+    if "rules" in meta:
+        # Mapping data for the rules engine: checked here so a bad table fails at load, naming the file.
+        from .rules.schema import parse_rules
+
+        parse_rules(meta["rules"], list(meta["torch_apis"]), path, meta["id"])
     known = {"id", "title", "torch_apis", "jax_apis", "tags", "entry", "rtol", "atol"}
     return Entry(
         id=meta["id"],
@@ -140,7 +156,7 @@ def parse_entry(text: str, path: str = "<string>", kind: str | None = None, orig
         atol=meta.get("atol"),
         origin=origin,
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        extra={k: v for k, v in meta.items() if k not in known},
+        extra={**extra, **{k: v for k, v in meta.items() if k not in known}},
     )
 
 

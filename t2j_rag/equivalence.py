@@ -317,12 +317,17 @@ def check_equivalence(torch_code: str, jax_code: str, entry: str = "Model", rtol
     rtol = DEFAULT_RTOL if rtol is None else rtol
     atol = DEFAULT_ATOL if atol is None else atol
     errs = _Errors()
+    before = set(sys.modules)
     try:
         _check(torch_code, jax_code, entry, rtol, atol, seed, train, grad, spec, errs)
     except _Fail as f:
         return VerifyResult(False, f.stage, errs.max_abs or None, errs.max_rel or None, f.path, f.message)
     except MemoryError:
         return VerifyResult(False, "memory", message="MemoryError")
+    finally:
+        for name in set(sys.modules) - before:
+            if name.startswith("_t2j_"):
+                del sys.modules[name]  # the compared programs: let them be freed
     return VerifyResult(True, "ok", errs.max_abs, errs.max_rel, None, "outputs match")
 
 

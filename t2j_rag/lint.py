@@ -117,6 +117,7 @@ _STATIC_JNP = {
     for n in ("issubdtype", "dtype", "result_type", "iinfo", "finfo", "promote_types", "can_cast", "ndim", "shape",
               "size", "isdtype", "isscalar", "iscomplexobj", "isrealobj")
 }
+_STATIC_FUNCS = _STATIC_CALLS | _STATIC_JNP
 
 _DTYPE_NAMES = {
     "float16", "float32", "float64", "bfloat16", "int8", "int16", "int32", "int64", "uint8", "bool", "bool_",
@@ -279,7 +280,6 @@ def _positional_names(fn) -> list[str]:
 class _TorchFacts:
     """What the PyTorch source shows about defaults the JAX side must reproduce."""
 
-    given: bool = False
     bn_momenta: list = None  # numbers, None (cumulative average) or _UNKNOWN
     eps: dict = None  # flax class -> list of eps values (or _UNKNOWN)
     gelu_exact: bool = False
@@ -296,7 +296,6 @@ class _TorchFacts:
             tree = ast.parse(source)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return facts  # the PyTorch side is only context here; the verifier reports its errors
-        facts.given = True
         aliases = _aliases(tree, {"torch": "torch"})
         parents = {c: p for p in ast.walk(tree) for c in ast.iter_child_nodes(p)}
         for node in ast.walk(tree):
@@ -306,7 +305,8 @@ class _TorchFacts:
                     parent = parents.get(node)
                     if isinstance(parent, ast.Call) and parent.func is node:
                         approx = _kw(parent, "approximate")
-                        tanh = approx is not None and isinstance(approx.value, ast.Constant) and approx.value.value == "tanh"
+                        tanh = (approx is not None and isinstance(approx.value, ast.Constant)
+                                and approx.value.value == "tanh")
                     else:
                         tanh = False  # passed as a function: the exact default
                     facts.gelu_tanh |= tanh
@@ -367,11 +367,9 @@ class _Linter:
         self.tree = tree
         self.facts = facts
         self.aliases = _aliases(tree, _DEFAULT_ALIASES)
-        self.module_roots = {v.split(".")[0] for v in self.aliases.values()} | set(self.aliases)
         self.parents = {c: p for p in ast.walk(tree) for c in ast.iter_child_nodes(p)}
         self.findings: dict[tuple[int, str], Finding] = {}
         self.nnx_classes = self._nnx_module_classes()
-        self.module_containers = self.container_names(tree)
 
     def canon(self, node: ast.AST) -> str:
         return _canon(node, self.aliases) or ""
@@ -500,20 +498,23 @@ class _Linter:
             return
         attr = func.attr
         if attr in _INPLACE_METHODS:
-            hint = _INPLACE_HINTS.get(attr, "rebind the out-of-place result (x = f(x)), or var[...] = new for an nnx.Variable")
+            hint = _INPLACE_HINTS.get(
+                attr, "rebind the out-of-place result (x = f(x)), or var[...] = new for an nnx.Variable")
             self.add("inplace-mutation", call,
                      f"`.{attr}()` is a PyTorch in-place method and jax arrays are immutable: write {hint}",
                      "tensors-inplace-aliasing")
         elif attr in ("cuda", "cpu") and not call.args:
             self.add("device-move", call,
-                     f"`.{attr}()` is a PyTorch device move: remove it (use jax.device_put only to place data explicitly)")
+                     f"`.{attr}()` is a PyTorch device move: remove it "
+                     "(use jax.device_put only to place data explicitly)")
         elif attr == "to" and (call.args or call.keywords):
             if self.looks_like_dtype(call):
                 self.add("device-move", call, "`.to(dtype)` does not exist on jax arrays: write x.astype(dtype)",
                          "tensors-cast-methods")
             else:
                 self.add("device-move", call,
-                         "`.to(device)` is a PyTorch device move: remove it (jax.device_put(x, device) if you must place data)")
+                         "`.to(device)` is a PyTorch device move: remove it "
+                         "(jax.device_put(x, device) if you must place data)")
 
     def looks_like_dtype(self, call: ast.Call) -> bool:
         if _kw(call, "dtype") is not None:
@@ -531,7 +532,8 @@ class _Linter:
         if k is not None and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str):
             if k.value.value.split(":")[0] in ("cuda", "mps", "cpu"):
                 self.add("device-move", call,
-                         f"`device={k.value.value!r}` is a PyTorch device string: drop it (JAX uses the default device)")
+                         f"`device={k.value.value!r}` is a PyTorch device string: drop it "
+                         "(JAX uses the default device)")
 
     def check_device_compare(self, node: ast.Compare) -> None:
         for side in [node.left, *node.comparators]:
@@ -585,7 +587,8 @@ class _Linter:
         if _has_star_kwargs(call):
             return
         self.add("std-ddof", call,
-                 "PyTorch's std()/var() are unbiased by default (divide by N-1) but jnp.std/var use ddof=0: pass ddof=1")
+                 "PyTorch's std()/var() are unbiased by default (divide by N-1) but jnp.std/var use ddof=0: "
+                 "pass ddof=1")
 
     def check_gelu(self, refs: list[ast.AST]) -> None:
         f = self.facts
@@ -612,8 +615,9 @@ class _Linter:
                     approx = k.value.value
             if f.gelu_exact and approx:
                 self.add("gelu-approximate", node,
-                         "PyTorch's nn.GELU()/F.gelu are exact (erf) but jax.nn.gelu defaults to the tanh approximation: "
-                         "call jax.nn.gelu(x, approximate=False) (or functools.partial(jax.nn.gelu, approximate=False))")
+                         "PyTorch's nn.GELU()/F.gelu are exact (erf) but jax.nn.gelu defaults to the tanh "
+                         "approximation: call jax.nn.gelu(x, approximate=False) "
+                         "(or functools.partial(jax.nn.gelu, approximate=False))")
             elif f.gelu_tanh and not approx:
                 self.add("gelu-approximate", node,
                          "the PyTorch code uses GELU(approximate='tanh'): call jax.nn.gelu(x, approximate=True)")
@@ -630,7 +634,6 @@ class _Linter:
                 bound = set(_param_names(scope)) | {
                     n.id for n in self.scope_nodes(scope) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
                 }
-                containers |= {n for n in self.module_containers if n not in bound}
                 containers |= self.unbound_names(scope, bound)
             for node in self.scope_nodes(scope):
                 if isinstance(node, ast.Assign):
@@ -722,7 +725,8 @@ class _Linter:
             return  # keyed by id()/str(): a dict
         if isinstance(sub.slice, ast.Constant) and sub.slice.value is Ellipsis:
             return  # var[...] = v is how an nnx.Variable is set
-        if isinstance(sub.slice, ast.JoinedStr) or (isinstance(sub.slice, ast.Constant) and isinstance(sub.slice.value, str)):
+        if isinstance(sub.slice, ast.JoinedStr) or (
+                isinstance(sub.slice, ast.Constant) and isinstance(sub.slice.value, str)):
             return  # a string key: a dict, never an array
         if sub.value is not base:
             idx = "..."
@@ -781,29 +785,35 @@ class _Linter:
                     continue
                 if k.arg == "static_argnames" and isinstance(v.value, str):
                     static.add(v.value)
-                elif k.arg == "static_argnums" and isinstance(v.value, int) and -len(positional) <= v.value < len(positional):
+                elif (k.arg == "static_argnums" and isinstance(v.value, int)
+                      and -len(positional) <= v.value < len(positional)):
                     static.add(positional[v.value])
         return static
 
     def depends_on(self, expr: ast.AST, tainted: set[str]) -> bool:
         """Does `expr` use a traced name, other than through static properties (shape, dtype, `is None`)?"""
-        if isinstance(expr, ast.Name):
-            return expr.id in tainted
-        if isinstance(expr, ast.Attribute):
-            if expr.attr in _STATIC_ATTRS:
-                return False
-            parent = self.parents.get(expr)
-            if not (isinstance(parent, ast.Call) and parent.func is expr) and expr.attr not in _ARRAY_ATTRS:
-                return False
-            return self.depends_on(expr.value, tainted)
-        if isinstance(expr, ast.Compare) and all(isinstance(op, (ast.Is, ast.IsNot)) for op in expr.ops):
-            return False
-        if isinstance(expr, ast.Call):
-            if self.canon(expr.func) in _STATIC_CALLS or self.canon(expr.func) in _STATIC_JNP:
-                return False
-        if isinstance(expr, (ast.Lambda, ast.FunctionDef)):
-            return False
-        return any(self.depends_on(c, tainted) for c in ast.iter_child_nodes(expr))
+        stack = [expr]  # iterative: generated code can nest deeper than Python's recursion limit
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Name):
+                if node.id in tainted:
+                    return True
+                continue
+            if isinstance(node, ast.Attribute):
+                parent = self.parents.get(node)
+                is_method = isinstance(parent, ast.Call) and parent.func is node
+                if node.attr in _STATIC_ATTRS or (not is_method and node.attr not in _ARRAY_ATTRS):
+                    continue
+                stack.append(node.value)
+                continue
+            if isinstance(node, ast.Compare) and all(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops):
+                continue
+            if isinstance(node, ast.Call) and self.canon(node.func) in _STATIC_FUNCS:
+                continue
+            if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            stack.extend(ast.iter_child_nodes(node))
+        return False
 
     def taint(self, fn, static: set[str]) -> set[str]:
         # A parameter with a literal default (training=False) is usually left to its default, which jit
@@ -851,11 +861,14 @@ class _Linter:
                     self.add_branch(node, "a jitted function")
         for cls in self.nnx_classes.values():
             for fn in cls.body:
-                if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) and fn.name == "__call__" and fn not in jitted:
-                    for node in ast.walk(fn):
-                        self.check_item_call(node, "an nnx.Module __call__ (which is usually jitted)")
-                        if isinstance(node, (ast.If, ast.While)) and self.array_valued_test(node.test):
-                            self.add_branch(node, "__call__ (which is usually jitted)")
+                if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) or fn.name != "__call__":
+                    continue
+                if fn in jitted:
+                    continue
+                for node in ast.walk(fn):
+                    self.check_item_call(node, "an nnx.Module __call__ (which is usually jitted)")
+                    if isinstance(node, (ast.If, ast.While)) and self.array_valued_test(node.test):
+                        self.add_branch(node, "__call__ (which is usually jitted)")
 
     def check_item_call(self, node: ast.AST, where: str) -> None:
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
@@ -874,22 +887,26 @@ class _Linter:
 
     def array_valued_test(self, test: ast.AST) -> bool:
         """A test that plainly computes on array values: calls jnp, or uses a reduction method's result."""
-        if isinstance(test, ast.Compare) and all(isinstance(op, (ast.Is, ast.IsNot)) for op in test.ops):
-            return False
-        if isinstance(test, ast.Attribute) and test.attr in _STATIC_ATTRS:
-            return False
-        if isinstance(test, ast.Call):
-            name = self.canon(test.func)
-            if name in _STATIC_CALLS or name in _STATIC_JNP:
-                return False
-            if name.startswith("jax.numpy."):
-                return True
-            if (isinstance(test.func, ast.Attribute) and test.func.attr in _REDUCE_METHODS
-                    and not self.is_module_ref(test.func.value)):
-                return True
-        if isinstance(test, (ast.Lambda, ast.FunctionDef)):
-            return False
-        return any(self.array_valued_test(c) for c in ast.iter_child_nodes(test))
+        stack = [test]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Compare) and all(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops):
+                continue
+            if isinstance(node, ast.Attribute) and node.attr in _STATIC_ATTRS:
+                continue
+            if isinstance(node, (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            if isinstance(node, ast.Call):
+                name = self.canon(node.func)
+                if name in _STATIC_FUNCS:
+                    continue
+                if name.startswith("jax.numpy."):
+                    return True
+                if (isinstance(node.func, ast.Attribute) and node.func.attr in _REDUCE_METHODS
+                        and not self.is_module_ref(node.func.value)):
+                    return True
+            stack.extend(ast.iter_child_nodes(node))
+        return False
 
     # ---- rules per nnx.Module class: dropout-rng, plain-module-list, fixed keys in __call__
 
@@ -959,7 +976,8 @@ class _Linter:
             if key is not None and (literal_key(key) or (isinstance(key, ast.Name) and key.id in fixed)):
                 self.add("dropout-rng", node,
                          "a fixed PRNG key inside __call__ gives the same random numbers on every call: draw keys "
-                         "from an nnx.Rngs stream (keep rngs from __init__, e.g. self.rngs.dropout()) or take a key argument",
+                         "from an nnx.Rngs stream (keep rngs from __init__, e.g. self.rngs.dropout()) "
+                         "or take a key argument",
                          "tensors-random-keys")
 
     def check_plain_lists(self, init) -> None:
@@ -1040,7 +1058,8 @@ class _Linter:
             if src in (-1, 3) and dst == 1:
                 return (0, 3, 1, 2)
             return None
-        if isinstance(call.func, ast.Attribute) and call.func.attr == "transpose" and not self.is_module_ref(call.func.value):
+        if (isinstance(call.func, ast.Attribute) and call.func.attr == "transpose"
+                and not self.is_module_ref(call.func.value)):
             if len(call.args) == 1:
                 return _int_tuple(call.args[0])
             vals = tuple(_number(a) for a in call.args)
@@ -1069,6 +1088,7 @@ class _Linter:
             if call.func.attr in ("ravel", "flatten") and not call.args:
                 return True
             if call.func.attr == "reshape" and call.args:
-                dims = call.args[0].elts if len(call.args) == 1 and isinstance(call.args[0], (ast.Tuple, ast.List)) else call.args
+                one_tuple = len(call.args) == 1 and isinstance(call.args[0], (ast.Tuple, ast.List))
+                dims = call.args[0].elts if one_tuple else call.args
                 return bool(dims) and len(dims) <= 2 and _number(dims[-1]) == -1
         return False

@@ -45,6 +45,8 @@ class ParsedAnswer:
     notes: list[str] = field(default_factory=list)
     shape: str = "json"
     truncated: bool = False
+    # Constructs the answer says it left untranslated: [{"line", "construct", "reason"}] (the rules engine).
+    untranslated: list[dict] = field(default_factory=list)
 
 
 def _fail(text: str) -> ParseError:
@@ -198,6 +200,13 @@ def _string_end(text: str, start: int) -> int:
     return len(text)
 
 
+def _untranslated(obj: object) -> list[dict]:
+    items = obj.get("untranslated") if isinstance(obj, dict) else None
+    if not isinstance(items, list):
+        return []
+    return [dict(i) for i in items if isinstance(i, dict) and "construct" in i]
+
+
 def _try_json(text: str) -> ParsedAnswer | None:
     stripped = text.strip()
     try:
@@ -206,7 +215,7 @@ def _try_json(text: str) -> ParsedAnswer | None:
         obj = None
     found = _from_object(obj)
     if found:
-        return ParsedAnswer(found[0], found[1], "json")
+        return ParsedAnswer(found[0], found[1], "json", untranslated=_untranslated(obj))
 
     for m in _JSON_FENCE.finditer(text):
         try:
@@ -215,7 +224,7 @@ def _try_json(text: str) -> ParsedAnswer | None:
             continue
         found = _from_object(obj)
         if found:
-            return ParsedAnswer(found[0], found[1], "fenced-json")
+            return ParsedAnswer(found[0], found[1], "fenced-json", untranslated=_untranslated(obj))
 
     for m in re.finditer(r"\{\s*\"", text):  # only where an object with a key can start
         try:
@@ -224,7 +233,7 @@ def _try_json(text: str) -> ParsedAnswer | None:
             continue
         found = _from_object(obj)
         if found:
-            return ParsedAnswer(found[0], found[1], "json-with-text")
+            return ParsedAnswer(found[0], found[1], "json-with-text", untranslated=_untranslated(obj))
     return None
 
 

@@ -69,19 +69,22 @@ def _note(hit) -> dict:
     return {"id": e.id, "title": e.title, "pytorch_apis": e.torch_apis, "jax_apis": e.jax_apis, "text": e.body.strip()}
 
 
-def _render_json(unit, context: str, examples: list, notes: list) -> list[dict]:
+def _render_json(unit, context: str, examples: list, notes: list, draft: dict | None = None) -> list[dict]:
     doc = json.loads(read_prompt("translate.json"))
     schema = doc.pop("output_schema")
+    draft_instructions = doc.pop("draft_instructions", "")
     doc["context"] = context
     doc["unit"] = {"name": unit.name, "kind": unit.kind, "pytorch_source": unit.source}
     doc["examples"] = [_example(h) for h in examples]
     doc["notes"] = [_note(h) for h in notes]
+    if draft is not None:
+        doc["draft"] = {"instructions": draft_instructions, **draft}
     doc["output_schema"] = schema
     return [{"role": "system", "content": read_prompt("translate_system.txt").strip()},
             {"role": "user", "content": json.dumps(doc, indent=1, ensure_ascii=False)}]
 
 
-def _render_plain(unit, context: str, examples: list, notes: list) -> list[dict]:
+def _render_plain(unit, context: str, examples: list, notes: list, draft: dict | None = None) -> list[dict]:
     refs = []
     if examples:
         refs.append("\nVerified examples:\n")
@@ -97,6 +100,11 @@ def _render_plain(unit, context: str, examples: list, notes: list) -> list[dict]
         refs.append("\nAPI notes:\n")
         for h in notes:
             refs.append(f"### {h.entry.title}\n{h.entry.body.strip()}\n")
+    if draft is not None:
+        todo = "".join(f"- line {u.get('line')}: {u.get('construct')}: {u.get('reason')}\n"
+                       for u in draft["untranslated"]) or "- nothing\n"
+        refs.append(f"\nA rule-based draft of this unit (complete the TODO(t2j) lines and fix it):\n"
+                    f"```python\n{draft['jax_code']}```\nLeft untranslated:\n{todo}")
     user = Template(read_prompt("translate_plain.txt")).substitute(
         references="".join(refs), context=context or "(none)", unit_name=unit.name, unit_source=unit.source)
     return [{"role": "system", "content": read_prompt("translate_system.txt").strip()},
@@ -104,7 +112,8 @@ def _render_plain(unit, context: str, examples: list, notes: list) -> list[dict]
 
 
 def build_prompt(unit, context: str, hits: list, fmt: str = "json", context_window: int | None = None,
-                 max_tokens: int = 2048, count_tokens: Callable[[str], int] = approx_tokens) -> Prompt:
+                 max_tokens: int = 2048, count_tokens: Callable[[str], int] = approx_tokens,
+                 draft: dict | None = None) -> Prompt:
     """Render the prompt, dropping the lowest-scored retrieved items until it fits."""
     if fmt not in FORMATS:
         raise ValueError(f"prompt format must be one of {FORMATS}, got {fmt!r}")
@@ -114,7 +123,7 @@ def build_prompt(unit, context: str, hits: list, fmt: str = "json", context_wind
     while True:
         examples = [h for h in kept if h.kind != "note"]
         notes = [h for h in kept if h.kind == "note"]
-        messages = render(unit, context, examples, notes)
+        messages = render(unit, context, examples, notes, draft)
         tokens = sum(count_tokens(m["content"]) for m in messages)
         if context_window is None or tokens + max_tokens + SAFETY_TOKENS <= context_window:
             break

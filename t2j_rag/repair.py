@@ -130,10 +130,16 @@ def verify_and_repair(source, translations: dict[str, str], backend, retriever=N
     return best, list(records.values())
 
 
-def apply_verification(report, source, best: dict[str, str], checks: list[UnitVerification]) -> None:
-    """Fold the verification results into a translate report: best code, per-unit verdicts."""
+def apply_verification(report, source, best: dict[str, str], checks: list[UnitVerification], spec: dict | None = None
+                       ) -> None:
+    """Fold the verification results into a translate report: best code, per-unit verdicts.
+
+    An input spec the verification used is recorded atop the code, so a later `verify` finds it.
+    """
+    from .verify import spec_header
+
     by_unit = {c.unit: c for c in checks}
-    report.code = assemble(source, best)
+    report.code = (spec_header(spec) if spec is not None else "") + assemble(source, best)
     for rec in report.units:
         c = by_unit.get(rec.unit)
         if c is None:

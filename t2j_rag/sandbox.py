@@ -90,7 +90,7 @@ class Limits:
     """What one worker may use. `network=False` asks for a new network namespace."""
 
     timeout: float = 120.0  # wall-clock seconds per job
-    memory_mb: int = 4096  # RLIMIT_AS of the worker
+    memory_mb: int = 8192  # RLIMIT_AS of the worker (virtual size: torch + jax reserve ~2 GB)
     cpu_seconds: int = 600  # RLIMIT_CPU of the worker (cumulative over its life; SIGXCPU -> stage "timeout")
     network: bool = False  # False: put the worker in a new network namespace when the OS allows
 
@@ -228,6 +228,18 @@ def _cpu_seconds_used(pid: int) -> float:
         return 0.0
     # After the ")" that ends the command name: state is field 0, utime 11, stime 12.
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _address_space_mb(pid: int) -> float:
+    """The child's current virtual size (VmSize), which is what RLIMIT_AS caps."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0.0
 
 
 def _package_root() -> str:
@@ -454,7 +466,10 @@ class Worker:
         started = time.monotonic()
         # RLIMIT_CPU counts the worker's whole life; recycle a worker that has used half
         # its budget so that no job fails for CPU its predecessors spent.
-        if self._child is not None and _cpu_seconds_used(self._child.pid) > self.limits.cpu_seconds / 2:
+        # Likewise memory: each job leaves compiled code and caches behind, so a worker that
+        # has grown past 60% of its address-space limit is replaced before it runs out.
+        if self._child is not None and (_cpu_seconds_used(self._child.pid) > self.limits.cpu_seconds / 2
+                                        or _address_space_mb(self._child.pid) > 0.6 * self.limits.memory_mb):
             self._discard()
         if self._child is None:
             failure = self._start()

@@ -33,6 +33,7 @@ class TranslateOptions:
     retrieval: bool = True
     fmt: str = "json"
     max_tokens: int = 2048
+    draft: str | None = None  # "rules": put the rules engine's draft of each unit into the prompt
 
 
 @dataclass
@@ -40,7 +41,7 @@ class UnitRecord:
     """One unit's translation outcome (one JSONL line)."""
 
     unit: str
-    status: str  # "translated" | "failed"
+    status: str  # "translated" | "partial" (some constructs left as TODO) | "failed"
     retrieved: list[str]
     backend: str
     model: str | None
@@ -54,6 +55,7 @@ class UnitRecord:
     rounds: int = 0
     repairs: int = 0
     error: str = ""
+    untranslated: list[dict] = field(default_factory=list)  # [{"line", "construct", "reason"}], file lines
     code: str = field(default="", repr=False)
 
     def to_dict(self) -> dict:
@@ -84,8 +86,10 @@ def prepare_prompts(source: SourceFile, retriever=None, backend=None, opts: Tran
     prompts: list[Prompt | PromptTooLong] = []
     for unit in source.units:
         hits = retriever.search(unit.source, unit.apis, opts.k) if (retriever is not None and opts.retrieval) else []
+        draft = _rules_draft(unit, source.context) if opts.draft == "rules" else None
         try:
-            prompts.append(build_prompt(unit, source.context, hits, opts.fmt, window, opts.max_tokens, count))
+            prompts.append(build_prompt(unit, source.context, hits, opts.fmt, window, opts.max_tokens, count,
+                                        draft=draft))
         except PromptTooLong as exc:
             prompts.append(exc)
     return prompts
@@ -117,23 +121,50 @@ def translate_source(source: SourceFile, backend, retriever=None, opts: Translat
             translations[unit.name] = parsed.code
             if parsed.truncated:
                 record.message = "the answer was cut off (max tokens?); the code may be incomplete"
+            if parsed.untranslated:
+                record.status = "partial"
+                record.untranslated = [_file_line(unit, u) for u in parsed.untranslated]
+                record.message = record.message or f"{len(parsed.untranslated)} construct(s) left as TODO(t2j)"
         records.append(record)
     return TranslationReport(source.path, records, assemble(source, translations))
 
 
 def translate_and_verify(source: SourceFile, backend, retriever=None, opts: TranslateOptions | None = None,
-                         verify_opts=None, repair_rounds: int = 3) -> TranslationReport:
-    """translate_source, then (when `verify_opts` is given) verify the file and repair it with the same backend."""
+                         verify_opts=None, repair_rounds: int = 3, on_fix=None) -> TranslationReport:
+    """translate_source, then (when `verify_opts` is given) verify the file and repair it with the same backend.
+
+    `on_fix(unit, wrong_code, report, fixed_code)` is called for a unit a repair turned from failing to passing.
+    """
     opts = opts or TranslateOptions()
     report = translate_source(source, backend, retriever, opts)
     if verify_opts is not None:
         from .repair import apply_verification, verify_and_repair
 
-        translations = {r.unit: r.code for r in report.units if r.status == "translated"}
+        translations = {r.unit: r.code for r in report.units if r.status in ("translated", "partial")}
         best, checks = verify_and_repair(source, translations, backend, retriever, repair_rounds, verify_opts, opts.k,
-                                         max_tokens=opts.max_tokens)
-        apply_verification(report, source, best, checks)
+                                         max_tokens=opts.max_tokens, on_fix=on_fix)
+        apply_verification(report, source, best, checks, verify_opts.spec)
     return report
+
+
+def _file_line(unit, item: dict) -> dict:
+    """An untranslated item with its unit-relative line turned into a line of the source file."""
+    line = item.get("line")
+    out = dict(item)
+    if isinstance(line, int) and not isinstance(line, bool):
+        out["line"] = unit.lineno + line - 1
+    return out
+
+
+def _rules_draft(unit, context: str) -> dict:
+    """The rules engine's translation of `unit`, for the prompt (`translate --draft rules`)."""
+    from .rules import translate_unit
+
+    try:
+        result = translate_unit(unit.source, context)
+    except SyntaxError:
+        return {"jax_code": "", "untranslated": [{"line": 1, "construct": unit.name, "reason": "does not parse"}]}
+    return {"jax_code": result.code, "untranslated": [_file_line(unit, u.to_dict()) for u in result.untranslated]}
 
 
 def default_output_path(source_path: str | Path) -> Path:

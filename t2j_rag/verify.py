@@ -25,6 +25,24 @@ from .errors import InputError
 
 HARNESS = ("get_inputs", "get_init_inputs")
 HANDLER = "t2j_rag.equivalence:run_job"
+SPEC_MARKER = "# t2j-rag inputs: "
+
+
+def spec_header(spec: dict) -> str:
+    """The comment line `translate --verify --inputs` puts atop its output, so `verify` finds the spec later."""
+    return SPEC_MARKER + json.dumps(spec, separators=(",", ":")) + "\n"
+
+
+def recorded_spec(jax_code: str) -> dict | None:
+    """The input spec recorded in a translated file by `spec_header`, if any."""
+    for line in jax_code.splitlines()[:20]:
+        if line.startswith(SPEC_MARKER):
+            try:
+                spec = json.loads(line[len(SPEC_MARKER):])
+            except json.JSONDecodeError:
+                return None
+            return spec if isinstance(spec, dict) else None
+    return None
 
 
 @dataclass
@@ -36,7 +54,7 @@ class VerifyOptions:
     grad: bool = False
     train: bool = False
     timeout: float = 120.0
-    memory_mb: int = 4096
+    memory_mb: int = 8192
     seed: int = 0
 
 
@@ -149,8 +167,11 @@ def verify_code(torch_code: str, jax_code: str, opts: VerifyOptions | None = Non
     except SyntaxError as exc:
         raise InputError(f"the PyTorch file has a syntax error at line {exc.lineno}: {exc.msg}") from None
     entry = find_entry(torch_code, opts.entry)
-    if opts.spec is None and not has_inputs(torch_code):
-        raise InputError("no inputs known: the PyTorch file defines no get_inputs(); pass --inputs SPEC.json")
+    spec = opts.spec
+    if spec is None and not has_inputs(torch_code):
+        spec = recorded_spec(jax_code)
+        if spec is None:
+            raise InputError("no inputs known: the PyTorch file defines no get_inputs(); pass --inputs SPEC.json")
     findings = lint_jax(jax_code, torch_code)
     try:
         ast.parse(jax_code)
@@ -158,7 +179,7 @@ def verify_code(torch_code: str, jax_code: str, opts: VerifyOptions | None = Non
         return VerifyReport(False, "parse", message=f"SyntaxError: {exc.msg} (line {exc.lineno})", entry=entry,
                             findings=findings, seconds=time.perf_counter() - start)
     payload = {"torch_code": torch_code, "jax_code": jax_code, "entry": entry, "rtol": opts.rtol, "atol": opts.atol,
-               "seed": opts.seed, "train": opts.train, "grad": opts.grad, "spec": opts.spec}
+               "seed": opts.seed, "train": opts.train, "grad": opts.grad, "spec": spec}
     own = worker is None
     if own:
         worker = Worker(Limits(timeout=opts.timeout, memory_mb=opts.memory_mb))

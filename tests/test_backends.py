@@ -31,11 +31,11 @@ def chat(user="translate this", system=None):
 
 def test_builtin_names_come_first_in_registry_order():
     names = backend_names()
-    assert names[:4] == ["echo", "replay", "hf", "openai"]
-    assert list(BUILTIN_BACKENDS) == ["echo", "replay", "hf", "openai"]
+    assert names[:5] == ["echo", "replay", "hf", "openai", "rules"]
+    assert list(BUILTIN_BACKENDS) == ["echo", "replay", "hf", "openai", "rules"]
 
 
-@pytest.mark.parametrize("name", ["echo", "replay", "hf", "openai"])
+@pytest.mark.parametrize("name", ["echo", "replay", "hf", "openai", "rules"])
 def test_every_builtin_entry_imports_a_backend_class(name):
     module_name, _, class_name = BUILTIN_BACKENDS[name].partition(":")
     module = __import__(module_name, fromlist=[class_name])

@@ -99,9 +99,15 @@ def test_model_not_available_offline(tmp_path):
     assert not (tmp_path / "o.py").exists()
 
 
-def test_no_backend_available_says_what_to_do(tmp_path):
-    res = run("translate", str(EXAMPLES / "mlp.py"), "--no-retrieval", "-o", str(tmp_path / "o.py"), cwd=tmp_path)
-    assert_clean_error(res, "T2J_RAG_OPENAI_BASE_URL")
+def test_no_llm_falls_back_to_the_rules_engine_and_verifies(tmp_path):
+    res = run("translate", str(EXAMPLES / "mlp.py"), "--no-retrieval", "-o", str(tmp_path / "o.py"), "--json",
+              cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    notice = [l for l in res.stderr.splitlines() if l.strip()]
+    assert len(notice) == 1 and "rules engine" in notice[0] and "T2J_RAG_OPENAI_BASE_URL" in notice[0]
+    rec = json.loads(res.stdout.splitlines()[0])
+    assert (rec["unit"], rec["backend"], rec["status"], rec["verified"]) == ("MLP", "rules", "translated", "passed")
+    assert "class MLP(nnx.Module)" in (tmp_path / "o.py").read_text()
 
 
 def test_existing_output_needs_force(tmp_path):
@@ -140,3 +146,42 @@ def test_build_index_retrieve_and_show_prompt(tmp_path):
     assert res.returncode == 0, res.stderr
     assert "===== unit ConvNet" in res.stdout and '"pytorch_source"' in res.stdout
     assert not list(EXAMPLES.glob("*_jax.py"))
+
+
+TORCH_SCALE = "import torch\n\n\ndef scale(x, k):\n    return torch.tanh(x) * k\n"
+JAX_SCALE = "import jax.numpy as jnp\n\n\ndef scale(x, k):\n    return jnp.tanh(x) * k\n"
+
+
+def test_verify_command_exit_codes_and_json(tmp_path):
+    (tmp_path / "ops.py").write_text(TORCH_SCALE)
+    (tmp_path / "ops_jax.py").write_text(JAX_SCALE)
+    (tmp_path / "ops_bad.py").write_text(JAX_SCALE.replace("jnp.tanh(x)", "jnp.sin(x)"))
+    (tmp_path / "spec.json").write_text(json.dumps({"inputs": [{"shape": [4, 3]}, {"value": 2.0}]}))
+    res = run("verify", "ops.py", "ops_jax.py", "--inputs", "spec.json", "--json", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert out["passed"] and out["stage"] == "ok" and out["entry"] == "scale"
+    res = run("verify", "ops.py", "ops_bad.py", "--inputs", "spec.json", "--json", cwd=tmp_path)
+    assert res.returncode == 1
+    out = json.loads(res.stdout)
+    assert not out["passed"] and out["stage"] == "numeric" and out["max_abs_err"] > 0
+    res = run("verify", "ops.py", "ops_jax.py", cwd=tmp_path)
+    assert_clean_error(res, "no inputs known")
+    res = run("verify", "ops.py", "ops_jax.py", "--inputs", "nope.json", cwd=tmp_path)
+    assert_clean_error(res, "nope.json")
+
+
+def test_translate_verify_repairs_and_records_the_spec(tmp_path):
+    (tmp_path / "ops.py").write_text(TORCH_SCALE)
+    (tmp_path / "spec.json").write_text(json.dumps({"inputs": [{"shape": [4, 3]}, {"value": 2.0}]}))
+    answers = [json.dumps({"jax_code": JAX_SCALE.replace("jnp.tanh(x)", "jnp.sin(x)"), "notes": []}),
+               json.dumps({"jax_code": JAX_SCALE, "notes": ["tanh, not sin"]})]
+    (tmp_path / "answers.json").write_text(json.dumps(answers))
+    res = run("translate", "ops.py", "--backend", "replay", "--model", "answers.json", "--no-retrieval", "--verify",
+              "--inputs", "spec.json", "--json", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    rec = json.loads(res.stdout.splitlines()[0])
+    assert (rec["unit"], rec["verified"], rec["rounds"], rec["repairs"]) == ("scale", "passed", 2, 1)
+    # the spec travels with the translation: verify needs no --inputs now
+    res = run("verify", "ops.py", "ops_jax.py", cwd=tmp_path)
+    assert res.returncode == 0 and res.stdout.startswith("PASS scale"), res.stdout + res.stderr

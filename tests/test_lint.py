@@ -164,6 +164,12 @@ def test_every_note_a_rule_can_name_exists_in_the_corpus(corpus):
     assert named - notes == set()
 
 
+def test_deeply_nested_expressions_do_not_exhaust_the_stack():
+    expr = " + ".join(["x.sum()"] * 1500)
+    code = f"import jax\n\n@jax.jit\ndef f(x):\n    y = {expr}\n    if y > 0:\n        return y\n    return x\n"
+    assert lines_of(lint_jax(code), "traced-python") == [6]
+
+
 def test_lint_never_raises_on_the_projects_own_python():
     root = Path(__file__).resolve().parents[1]
     files = sorted((root / "t2j_rag").rglob("*.py")) + sorted((root / "tests").glob("*.py"))
@@ -177,27 +183,12 @@ def test_lint_never_raises_on_the_projects_own_python():
 # ---------------------------------------------------------------- corpus
 
 
-def test_corpus_jax_sides_never_trip_the_certain_rules(corpus):
+def test_corpus_jax_sides_are_lint_clean(corpus):
+    """The corpus is the reference for correct code: no rule may fire on any pair's JAX side."""
     pairs = [e for e in corpus if e.kind in ("pair", "fix")]
     assert len(pairs) > 20
-    bad = []
-    for e in pairs:
-        for f in lint_jax(e.jax_code, e.torch_code):
-            if f.rule in ("torch-leftover", "device-move", "plain-module-list", "syntax"):
-                bad.append(f"{e.id} line {f.line}: {f.rule}: {f.message}")
+    bad = [f"{e.id} line {f.line}: {f.rule}: {f.message}" for e in pairs for f in lint_jax(e.jax_code, e.torch_code)]
     assert bad == []
-
-
-def test_corpus_report_other_rules(corpus, capsys):
-    """Not a failure: prints which heuristic rules fire on corpus pairs, for review."""
-    hits = []
-    for e in corpus:
-        if e.kind == "pair":
-            hits += [f"{e.id}:{f.line}:{f.rule}" for f in lint_jax(e.jax_code, e.torch_code)]
-    with capsys.disabled():
-        if hits:
-            print(f"\nlint findings on corpus pairs ({len(hits)}): " + ", ".join(hits))
-    assert all(h.count(":") == 2 for h in hits)
 
 
 # ---------------------------------------------------------------- torch-leftover
@@ -555,7 +546,8 @@ def test_batchnorm_momentum_names_the_exact_value_from_torch():
 
 
 def test_batchnorm_momentum_quiet_when_converted():
-    torch_default = "import torch.nn as nn\nbn = nn.BatchNorm1d(4)\nbn2 = nn.BatchNorm1d(4, track_running_stats=False)\n"
+    torch_default = (
+        "import torch.nn as nn\nbn = nn.BatchNorm1d(4)\nbn2 = nn.BatchNorm1d(4, track_running_stats=False)\n")
     findings = lint("""
         from flax import nnx
         bn = nnx.BatchNorm(4, momentum=0.9, rngs=nnx.Rngs(0))
@@ -743,7 +735,7 @@ def test_nhwc_reshape_quiet_when_transposed_back_pooled_or_tokens():
 
         def patches(conv, x):
             h = conv(jnp.transpose(x, (0, 2, 3, 1)))
-            return h.reshape(h.shape[0], -1, h.shape[-1])   # (B, H*W, C) tokens, like torch's flatten(2).transpose(1, 2)
+            return h.reshape(h.shape[0], -1, h.shape[-1])   # (B, H*W, C) tokens: torch's flatten(2).transpose(1, 2)
 
         def no_transpose(x):
             return x.reshape(x.shape[0], -1)

@@ -11,7 +11,7 @@ from t2j_rag.verify import VerifyOptions, find_entry, verify_code
 
 @pytest.fixture(scope="module")
 def worker():
-    with Worker(Limits(timeout=120, memory_mb=4096)) as w:
+    with Worker(Limits(timeout=120)) as w:
         yield w
 
 
@@ -191,3 +191,23 @@ def test_inputs_from_spec_and_entry_detection(worker):
 def test_lint_findings_are_reported(worker):
     r = check(LINEAR_GELU_T, LINEAR_GELU_J.replace("approximate=APPROX", "approximate=True") + "\nimport torch\n", worker)
     assert any(f.rule == "torch-leftover" for f in r.findings)
+
+
+def test_train_mode_uses_batch_statistics(worker):
+    good = BN_J.replace("EPS", "1e-5")
+    assert check(BN_T, good, worker, train=True).passed
+    # A translation that always normalises with the running statistics is right in eval mode only.
+    frozen = good.replace("return self.bn(x)", "return self.bn(x, use_running_average=True)")
+    assert check(BN_T, frozen, worker).passed
+    assert check(BN_T, frozen, worker, train=True).stage == "numeric"
+
+
+def test_spec_recorded_in_the_translation_is_used(worker):
+    from t2j_rag.verify import recorded_spec, spec_header
+
+    no_harness = "import torch\ndef scale(x, k):\n    return x * k\n"
+    spec = {"inputs": [{"shape": [3, 2]}, {"value": 3}]}
+    jax = spec_header(spec) + "def scale(x, k):\n    return x * k\n"
+    assert recorded_spec(jax) == spec
+    assert check(no_harness, jax, worker).passed
+    assert check(no_harness, jax.replace("x * k", "x + k"), worker).stage == "numeric"

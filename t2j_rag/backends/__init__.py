@@ -43,6 +43,7 @@ BUILTIN_BACKENDS: dict[str, str] = {
     "replay": "t2j_rag.backends.replay:ReplayBackend",
     "hf": "t2j_rag.backends.hf:HFBackend",
     "openai": "t2j_rag.backends.openai_compat:OpenAICompatBackend",
+    "rules": "t2j_rag.backends.rules:RulesBackend",
 }
 
 OPENAI_BASE_URL_VARS = ("T2J_RAG_OPENAI_BASE_URL", "OPENAI_BASE_URL")

@@ -1,0 +1,90 @@
+"""State shared while translating one unit: name resolution, needed helpers, and what failed.
+
+The engine resolves every call to the canonical PyTorch API it names (the same
+dotted names `t2j_rag.apis` extracts and notes list in `torch_apis`), looks the
+API up in the rule table or in the code-level handlers, and records anything it
+cannot translate as an `Untranslated` item instead of guessing.
+
+The trade-off: resolution is purely syntactic (import aliases plus "a method
+called on something that is not a torch module is a tensor method"), so an
+object of another type whose method shares a tensor method's name is treated
+as a tensor. That is the common case in model code, and a wrong guess shows up
+when the translation is verified.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from ..apis import torch_aliases
+from .table import RuleTable
+
+
+@dataclass
+class Untranslated:
+    """One construct the engine left as it was (line is 1-based within the unit's source)."""
+
+    line: int
+    construct: str
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {"line": self.line, "construct": self.construct, "reason": self.reason}
+
+
+class Unsupported(Exception):
+    """Raised inside the translation of a statement; the statement is kept with a TODO comment."""
+
+    def __init__(self, construct: str, reason: str) -> None:
+        super().__init__(f"{construct}: {reason}")
+        self.construct, self.reason = construct, reason
+
+
+def dotted(node: ast.AST) -> str | None:
+    """`a.b.c` for a chain of attributes on a name, else None."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+@dataclass
+class Context:
+    table: RuleTable
+    aliases: dict[str, str]
+    helpers: set[str] = field(default_factory=set)
+    uses_functools: bool = False
+    params: set[str] = field(default_factory=set)  # self attributes that hold nnx.Param / nnx.Variable
+    uses_training: bool = False
+    in_init: bool = False
+    rules_used: set[str] = field(default_factory=set)  # note ids whose rules were applied
+    module_classes: set[str] = field(default_factory=set)  # user classes built with rngs in __init__
+
+    @classmethod
+    def for_source(cls, table: RuleTable, *sources: str) -> "Context":
+        aliases: dict[str, str] = {}
+        for src in sources:
+            try:
+                aliases.update(torch_aliases(ast.parse(src)))
+            except SyntaxError:
+                continue
+        return cls(table, aliases)
+
+    def resolve(self, node: ast.AST) -> str | None:
+        """The torch API a name or attribute chain stands for, or None if it is not torch."""
+        name = dotted(node)
+        if not name:
+            return None
+        root, _, rest = name.partition(".")
+        if root not in self.aliases:
+            return None
+        base = self.aliases[root]
+        return f"{base}.{rest}" if rest else base
+
+    def is_torch(self, node: ast.AST) -> bool:
+        return self.resolve(node) is not None
