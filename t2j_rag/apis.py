@@ -133,7 +133,7 @@ def _root_name(node: ast.AST) -> str | None:
     return node.id if isinstance(node, ast.Name) else None
 
 
-def _dotted(node: ast.AST) -> str | None:
+def dotted(node: ast.AST) -> str | None:
     """`a.b.c` for a chain of attributes on a name, else None."""
     parts: list[str] = []
     while isinstance(node, ast.Attribute):
@@ -164,10 +164,10 @@ class _Analysis:
 
     def resolve(self, node: ast.AST) -> str | None:
         """Canonical torch name of a `Name`/`Attribute` chain, or None when it is not torch."""
-        dotted = _dotted(node)
-        if dotted is None:
+        name = dotted(node)
+        if name is None:
             return None
-        root, _, rest = dotted.partition(".")
+        root, _, rest = name.partition(".")
         target = self.aliases.get(root)
         if target is None:
             return None
@@ -209,7 +209,7 @@ class _Analysis:
                 cls = self.class_of_call(node.value)
                 if cls:
                     for target in node.targets:
-                        key = _dotted(target)
+                        key = dotted(target)
                         if key:
                             self.types[key] = cls
             elif isinstance(node, ast.ClassDef) and self.torch_base(node.name) == "torch.autograd.Function":
@@ -255,7 +255,7 @@ class _Collector(ast.NodeVisitor):
             return None
         if isinstance(receiver, _LITERALS):
             return None
-        key = _dotted(receiver)
+        key = dotted(receiver)
         if key is not None:
             if key in self.a.types:
                 return _typed_method(self.a.types[key], method)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from .apis import dotted
 from .errors import InputError
 
 
@@ -189,20 +190,9 @@ def _aliases(tree: ast.AST, defaults: dict[str, str]) -> dict[str, str]:
     return aliases
 
 
-def _dotted(node: ast.AST) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
-
-
 def _canon(node: ast.AST, aliases: dict[str, str]) -> str | None:
     """`jnp.sum` -> `jax.numpy.sum` through the file's imports; None for non-name expressions."""
-    raw = _dotted(node)
+    raw = dotted(node)
     if raw is None:
         return None
     root, _, rest = raw.partition(".")
@@ -380,7 +370,7 @@ class _Linter:
 
     def is_module_ref(self, node: ast.AST) -> bool:
         """True when `node` names an imported module or object (jnp, jax.random), not a value."""
-        raw = _dotted(node)
+        raw = dotted(node)
         return raw is not None and raw.split(".")[0] in self.aliases and raw.split(".")[0] != "self"
 
     def run(self) -> None:
@@ -439,7 +429,7 @@ class _Linter:
                 if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
                     continue
                 name = self.canon(node)
-                raw = _dotted(node) or ""
+                raw = dotted(node) or ""
                 if name.startswith(("torch.device", "torch.cuda", "torch.backends")):
                     self.add("device-move", node,
                              f"`{raw}` has no meaning in JAX: remove it (arrays live on the default device; "
@@ -484,7 +474,7 @@ class _Linter:
         )
         if not (is_fn or is_method):
             return
-        shown = (_dotted(call.func) or call.func.attr) if is_fn else f".{call.func.attr}"
+        shown = (dotted(call.func) or call.func.attr) if is_fn else f".{call.func.attr}"
         for k in call.keywords:
             if k.arg in _KWARG_FIXES:
                 right, how = _KWARG_FIXES[k.arg]
@@ -520,7 +510,7 @@ class _Linter:
         if _kw(call, "dtype") is not None:
             return True
         for a in call.args:
-            raw = _dotted(a) or ""
+            raw = dotted(a) or ""
             if raw.rsplit(".", 1)[-1] in _DTYPE_NAMES:
                 return True
             if isinstance(a, ast.Constant) and a.value in _DTYPE_NAMES:
@@ -537,7 +527,7 @@ class _Linter:
 
     def check_device_compare(self, node: ast.Compare) -> None:
         for side in [node.left, *node.comparators]:
-            raw = _dotted(side) or ""
+            raw = dotted(side) or ""
             parts = raw.split(".")
             if "device" in parts[1:] or "is_cuda" in parts[1:] or (
                 isinstance(side, ast.Constant) and isinstance(side.value, str) and side.value.split(":")[0] == "cuda"
@@ -673,8 +663,8 @@ class _Linter:
         if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
             a = scope.args
             for arg in a.posonlyargs + a.args + a.kwonlyargs:
-                ann = (_dotted(arg.annotation.value) if isinstance(arg.annotation, ast.Subscript)
-                       else _dotted(arg.annotation)) if arg.annotation is not None else None
+                ann = (dotted(arg.annotation.value) if isinstance(arg.annotation, ast.Subscript)
+                       else dotted(arg.annotation)) if arg.annotation is not None else None
                 if ann and ann.rsplit(".", 1)[-1] in ("dict", "list", "Dict", "List", "MutableMapping",
                                                        "MutableSequence", "defaultdict", "OrderedDict", "set"):
                     names.add(arg.arg)

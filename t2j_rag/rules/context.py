@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from ..apis import torch_aliases
+from ..apis import dotted, torch_aliases  # noqa: F401 - dotted is re-exported to the rules modules
 from .table import RuleTable
 
 
@@ -39,18 +39,6 @@ class Unsupported(Exception):
     def __init__(self, construct: str, reason: str) -> None:
         super().__init__(f"{construct}: {reason}")
         self.construct, self.reason = construct, reason
-
-
-def dotted(node: ast.AST) -> str | None:
-    """`a.b.c` for a chain of attributes on a name, else None."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
 
 
 @dataclass

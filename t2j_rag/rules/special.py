@@ -35,6 +35,16 @@ def handles(*apis: str):
     return deco
 
 
+def _call_args(rest: tuple) -> tuple[list, list]:
+    """Handlers get (args, keywords) for a function call and (receiver, args, keywords) for a method call;
+    return the positional arguments with the receiver first, and the keywords."""
+    if len(rest) == 3:
+        recv, args, keywords = rest
+        return [recv, *args], keywords
+    args, keywords = rest
+    return args, keywords
+
+
 def _bind(api: str, params: list[str], args: list, keywords: list, drop=("device", "requires_grad", "out",
                                                                           "memory_format", "non_blocking", "copy",
                                                                           "layout", "pin_memory")) -> dict:
@@ -211,11 +221,7 @@ def _numel(tr, recv, args=None, keywords=None):
 
 @handles("torch.flatten", "torch.Tensor.flatten")
 def _flatten(tr, *rest):
-    if len(rest) == 3:
-        recv, args, keywords = rest
-        args = [recv, *args]
-    else:
-        args, keywords = rest
+    args, keywords = _call_args(rest)
     b = _bind("torch.flatten", ["input", "start_dim", "end_dim"], args, keywords)
     _need(tr, "t2j_flatten")
     extra = {k: b[k] for k in ("start_dim", "end_dim") if k in b}
@@ -314,11 +320,7 @@ def _type_as(tr, recv, args, keywords):
 
 def _maxmin(kind):
     def handler(tr, *rest):
-        if len(rest) == 3:
-            recv, args, keywords = rest
-            args = [recv, *args]
-        else:
-            args, keywords = rest
+        args, keywords = _call_args(rest)
         kws = {k.arg: k.value for k in keywords}
         if len(args) == 1 and not kws:
             return call(f"jnp.{kind}", args[0])
@@ -341,11 +343,7 @@ for _k in ("max", "min"):
 
 def _chunk_split(helper, api, params):
     def handler(tr, *rest):
-        if len(rest) == 3:
-            recv, args, keywords = rest
-            args = [recv, *args]
-        else:
-            args, keywords = rest
+        args, keywords = _call_args(rest)
         b = _bind(api, params, args, keywords)
         _need(tr, helper)
         extra = {"axis": b["dim"]} if "dim" in b else {}
@@ -362,22 +360,14 @@ for _api in ("torch.split", "torch.Tensor.split"):
 
 @handles("torch.Tensor.masked_fill", "torch.masked_fill")
 def _masked_fill(tr, *rest):
-    if len(rest) == 3:
-        recv, args, keywords = rest
-        args = [recv, *args]
-    else:
-        args, keywords = rest
+    args, keywords = _call_args(rest)
     b = _bind("torch.Tensor.masked_fill", ["input", "mask", "value"], args, keywords)
     return call("jnp.where", b["mask"], b["value"], b["input"])
 
 
 @handles("torch.Tensor.unbind", "torch.unbind")
 def _unbind(tr, *rest):
-    if len(rest) == 3:
-        recv, args, keywords = rest
-        args = [recv, *args]
-    else:
-        args, keywords = rest
+    args, keywords = _call_args(rest)
     b = _bind("torch.unbind", ["input", "dim"], args, keywords)
     dim = b.get("dim", ast.Constant(0))
     return _substitute(jexpr("tuple(jnp.moveaxis(X, D, 0))"), {"X": b["input"], "D": dim})
@@ -385,11 +375,7 @@ def _unbind(tr, *rest):
 
 @handles("torch.div", "torch.Tensor.div")
 def _div(tr, *rest):
-    if len(rest) == 3:
-        recv, args, keywords = rest
-        args = [recv, *args]
-    else:
-        args, keywords = rest
+    args, keywords = _call_args(rest)
     b = _bind("torch.div", ["input", "other", "rounding_mode"], args, keywords)
     mode = literal(b["rounding_mode"]) if "rounding_mode" in b else None
     fn = {None: "jnp.true_divide", "floor": "jnp.floor_divide", "trunc": None}.get(mode, None)
