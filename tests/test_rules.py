@@ -128,3 +128,117 @@ def test_split_source_unit_with_module_code():
     sf = split_source("import torch\nDEVICE = torch.device('cpu')\n\ndef f(x):\n    return torch.exp(x)\n")
     by_name = {u.name: translate_unit(u.source, sf.context) for u in sf.units}
     assert by_name["<module>"].untranslated and not by_name["f"].untranslated
+
+
+NEW_API_CONTEXT = "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
+
+
+@pytest.mark.parametrize("line, construct, reason", [
+    ("F.interpolate(x, scale_factor=2, mode='bicubic')", "torch.nn.functional.interpolate", "bicubic"),
+    ("F.interpolate(x, scale_factor=0.5, mode='bilinear', antialias=True)", "torch.nn.functional.interpolate",
+     "antialias"),
+    ("F.interpolate(x, size=4, mode='nearest', align_corners=True)", "torch.nn.functional.interpolate",
+     "align_corners"),
+    ("F.batch_norm(x, m, v, training=True)", "torch.nn.functional.batch_norm", "training=True"),
+    ("F.instance_norm(x, m, v)", "torch.nn.functional.instance_norm", "in place"),
+    ("F.instance_norm(x, use_input_stats=False)", "torch.nn.functional.instance_norm", "use_input_stats"),
+    ("torch.addmm(x, m, v, out=x)", "torch.addmm", "out"),
+])
+def test_unhandled_options_of_new_apis_stay_partial(line, construct, reason):
+    res = translate_unit(f"def f(x, m, v):\n    return {line}\n", NEW_API_CONTEXT)
+    assert [u.construct for u in res.untranslated] == [construct]
+    assert reason in res.untranslated[0].reason
+    assert "# TODO(t2j): " + construct in res.code
+
+
+def test_untranslatable_interpolate_mode_file_is_partial(tmp_path, worker):
+    src = ("import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\n\n"
+           "class Model(nn.Module):\n"
+           "    def __init__(self):\n"
+           "        super().__init__()\n"
+           "        self.up = nn.Upsample(scale_factor=2, mode='bicubic')\n\n"
+           "    def forward(self, x):\n"
+           "        return self.up(x)\n\n\n"
+           "def get_inputs():\n    return [torch.randn(1, 2, 4, 4)]\n\n\n"
+           "def get_init_inputs():\n    return []\n")
+    path = tmp_path / "bicubic.py"
+    path.write_text(src)
+    report = translate_source(read_source(path), get_backend("rules"))
+    assert report.units[0].status == "partial" and not report.ok
+    assert report.units[0].untranslated[0]["construct"] == "torch.nn.Upsample"
+    sf, _, code = _translate_file(path)
+    assert not verify_code(sf.text, code, VerifyOptions(), worker).passed
+
+
+def _helper_namespace(*names):
+    import jax
+    import jax.numpy as jnp
+    from flax import nnx
+
+    from t2j_rag.rules.runtime import helper_source
+
+    ns = {"jax": jax, "jnp": jnp, "nnx": nnx}
+    exec(helper_source(names), ns)
+    return ns
+
+
+@pytest.mark.parametrize("shape, kwargs", [
+    ((2, 3, 5, 7), dict(size=(3, 4), mode="nearest")),
+    ((2, 3, 5, 7), dict(scale_factor=1.5, mode="nearest")),
+    ((2, 3, 5, 7), dict(scale_factor=(2, 3), mode="nearest")),
+    ((2, 3, 5, 7), dict(size=(3, 11), mode="bilinear", align_corners=False)),
+    ((2, 3, 5, 7), dict(size=(3, 11), mode="bilinear", align_corners=True)),
+    ((2, 3, 5, 7), dict(scale_factor=1.7, mode="bilinear", align_corners=False)),
+    ((2, 3, 5, 7), dict(scale_factor=1.7, mode="bilinear", recompute_scale_factor=True)),
+    ((2, 3, 9), dict(size=4, mode="linear", align_corners=True)),
+    ((1, 2, 3, 4, 5), dict(scale_factor=2, mode="trilinear", align_corners=False)),
+    ((1, 2, 3, 4, 5), dict(size=(2, 6, 3), mode="nearest")),
+])
+def test_interpolate_helper_matches_torch(shape, kwargs):
+    import numpy as np
+    import torch
+
+    x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+    want = torch.nn.functional.interpolate(torch.from_numpy(x), **kwargs).numpy()
+    got = np.asarray(_helper_namespace("t2j_interpolate")["t2j_interpolate"](x, **kwargs))
+    assert got.shape == want.shape
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+def test_addmm_family_helper_ignores_nan_input_only_when_beta_is_zero():
+    import numpy as np
+
+    add = _helper_namespace("t2j_scaled_add")["t2j_scaled_add"]
+    prod = np.ones((2, 2), np.float32)
+    nan = np.full((2, 2), np.nan, np.float32)
+    assert np.array_equal(np.asarray(add(nan, prod, beta=0, alpha=3.0)), 3 * prod)
+    assert np.isnan(np.asarray(add(nan, prod, beta=0.5))).all()
+    assert np.allclose(np.asarray(add(prod, prod, beta=0.5, alpha=2)), 2.5 * prod)
+
+
+@pytest.mark.parametrize("num_parameters", [1, 4])
+def test_prelu_keeps_torch_weight_name_for_the_strict_converter(num_parameters):
+    import numpy as np
+    import torch
+    from flax import nnx
+
+    from t2j_rag.weights import convert_module
+
+    res = translate_unit("class Act(nn.Module):\n"
+                         "    def __init__(self, c):\n"
+                         "        super().__init__()\n"
+                         f"        self.act = nn.PReLU({num_parameters}, init=0.1)\n"
+                         "    def forward(self, x):\n"
+                         "        return self.act(x)\n", NEW_API_CONTEXT)
+    assert not res.untranslated
+    ns = {}
+    exec(res.code, ns)
+    jm = ns["Act"](4, rngs=nnx.Rngs(0))
+    tm = torch.nn.Module()
+    tm.act = torch.nn.PReLU(num_parameters, init=0.1)
+    with torch.no_grad():
+        tm.act.weight.copy_(torch.linspace(-0.5, 0.5, num_parameters))
+    convert_module(tm, jm)
+    np.testing.assert_array_equal(np.asarray(jm.act.weight[...]), tm.act.weight.detach().numpy())
+    x = torch.randn(2, 4, 3)
+    np.testing.assert_allclose(np.asarray(jm(x.numpy())), tm.act(x).detach().numpy(), rtol=1e-6)

@@ -162,3 +162,6 @@ def _one_hot(tr, args, keywords):
 
 
 HANDLERS[F + "one_hot"] = _one_hot
+
+from . import channels as _channels  # noqa: E402,F401  (functional norms, prelu, interpolate)
+from . import products as _products  # noqa: E402,F401  (torch.addmm family)

@@ -4,8 +4,8 @@ Simple layers (Linear, BatchNorm, LayerNorm, Dropout, Embedding, activation
 modules) are data rules in the corpus notes; this module handles the rest:
 channels-first convolutions and norms (helper subclasses of the Flax layer, so
 the weight converter sees `kernel`/`bias`/`scale`), pooling and adaptive
-pooling (parameter-free helper modules), containers, `nn.Parameter`, and the
-recurrent and attention layers in `recurrent.py`.
+pooling (parameter-free helper modules), containers and `nn.Parameter`.
+Recurrent and attention layers are not translated yet (they stay TODO).
 
 The trade-off: every layer keeps its PyTorch attribute name and position, and
 layout transposes live inside the helpers rather than in `__call__`, so the
@@ -170,3 +170,6 @@ def _construct(tr, api: str, args: list, keywords: list) -> ast.expr | None:
 
 def is_literal(node) -> bool:
     return literal(node) is not _MISSING
+
+
+from . import channels as _channels  # noqa: E402,F401  (registers PReLU and Upsample; imports LAYER_HANDLERS)

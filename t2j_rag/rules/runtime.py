@@ -256,6 +256,122 @@ def t2j_layer_norm(x, normalized_shape, weight=None, bias=None, eps=1e-5):
 ''', ("t2j_tuple",))
 
 
+# --- added for issue 4: scaled products, functional norms, PReLU, resampling -------------
+
+_helper("t2j_scaled_add", """
+def t2j_scaled_add(input, product, beta=1, alpha=1):
+    \"\"\"beta * input + alpha * product (torch.addmm family). With beta == 0 PyTorch never reads the
+    input, so NaN/inf in it must not leak into the result (0 * nan is nan).\"\"\"
+    scaled = product if isinstance(alpha, (int, float)) and alpha == 1 else alpha * product
+    if isinstance(beta, (int, float)) and beta == 0:
+        return scaled
+    base = input if isinstance(beta, (int, float)) and beta == 1 else beta * input
+    return base + scaled
+""")
+
+_helper("t2j_channel_affine", """
+def t2j_channel_affine(y, weight=None, bias=None):
+    \"\"\"Per-channel scale and shift on channels-first data: (C,) vectors broadcast along axis 1.\"\"\"
+    shape = (1, -1) + (1,) * (y.ndim - 2)
+    if weight is not None:
+        y = y * jnp.reshape(weight, shape)
+    return y if bias is None else y + jnp.reshape(bias, shape)
+""")
+
+_helper("t2j_group_norm", """
+def t2j_group_norm(x, num_groups, weight=None, bias=None, eps=1e-5):
+    \"\"\"F.group_norm on (N, C, *) data: statistics over each group's channels and all positions.\"\"\"
+    g = x.reshape((x.shape[0], num_groups, -1))
+    mean = jnp.mean(g, axis=-1, keepdims=True)
+    var = jnp.var(g, axis=-1, keepdims=True)
+    y = ((g - mean) / jnp.sqrt(var + eps)).reshape(x.shape)
+    return t2j_channel_affine(y, weight, bias)
+""", ("t2j_channel_affine",))
+
+_helper("t2j_instance_norm", """
+def t2j_instance_norm(x, weight=None, bias=None, eps=1e-5):
+    \"\"\"F.instance_norm with use_input_stats=True: each (sample, channel) over its positions.\"\"\"
+    axes = tuple(range(2, x.ndim))
+    mean = jnp.mean(x, axis=axes, keepdims=True)
+    var = jnp.var(x, axis=axes, keepdims=True)
+    return t2j_channel_affine((x - mean) / jnp.sqrt(var + eps), weight, bias)
+""", ("t2j_channel_affine",))
+
+_helper("t2j_batch_norm", """
+def t2j_batch_norm(x, running_mean, running_var, weight=None, bias=None, eps=1e-5):
+    \"\"\"F.batch_norm with training=False: the given running statistics, channel axis 1.\"\"\"
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    y = (x - jnp.reshape(running_mean, shape)) / jnp.sqrt(jnp.reshape(running_var, shape) + eps)
+    return t2j_channel_affine(y, weight, bias)
+""", ("t2j_channel_affine",))
+
+_helper("t2j_prelu", """
+def t2j_prelu(x, weight):
+    \"\"\"F.prelu: the slope vector (C,) or (1,) applies along axis 1, PyTorch's channel axis.\"\"\"
+    w = jnp.reshape(weight, (-1,) + (1,) * (x.ndim - 2)) if x.ndim >= 2 else weight
+    return jnp.where(x >= 0, x, w * x)
+""")
+
+_helper("PReLUNCHW", """
+class PReLUNCHW(nnx.Module):
+    \"\"\"nn.PReLU: a learnable slope `weight` of shape (num_parameters,), named as in PyTorch so the
+    weights load by name (nnx.PReLU holds one scalar `negative_slope` instead).\"\"\"
+
+    def __init__(self, num_parameters=1, init=0.25):
+        self.weight = nnx.Param(jnp.full((num_parameters,), init, jnp.float32))
+
+    def __call__(self, x):
+        return t2j_prelu(x, self.weight[...])
+""", ("t2j_prelu",))
+
+_helper("t2j_interpolate", """
+def t2j_interpolate(x, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                    recompute_scale_factor=None):
+    \"\"\"F.interpolate on (N, C, *spatial) data, one spatial axis at a time. Source indices follow
+    PyTorch's CPU kernels in float32: nearest is floor(dst * scale); linear maps dst to
+    (dst + 0.5) * scale - 0.5 (clamped at 0), or dst * (in - 1) / (out - 1) with align_corners.
+    A given scale_factor is used as 1 / scale_factor, not in / out.\"\"\"
+    nd = x.ndim - 2
+    for j in range(nd):
+        axis, n_in = 2 + j, x.shape[2 + j]
+        if size is not None:
+            n_out, inv = t2j_tuple(size, nd)[j], None
+        else:
+            s = t2j_tuple(scale_factor, nd)[j]
+            n_out = int((n_in * s) // 1)
+            inv = None if recompute_scale_factor else 1.0 / s
+        scale = jnp.float32(inv) if inv is not None else jnp.float32(n_in) / jnp.float32(n_out)
+        dst = jnp.arange(n_out, dtype=jnp.float32)
+        if mode == "nearest":
+            if n_out == n_in:
+                continue
+            x = jnp.take(x, jnp.minimum(jnp.floor(dst * scale).astype(jnp.int32), n_in - 1), axis=axis)
+            continue
+        if align_corners:
+            scale = jnp.float32(n_in - 1) / jnp.float32(n_out - 1) if n_out > 1 else jnp.float32(0)
+            src = dst * scale
+        else:
+            src = jnp.maximum(scale * (dst + 0.5) - 0.5, 0.0)
+        i0 = jnp.minimum(jnp.floor(src).astype(jnp.int32), n_in - 1)
+        i1 = jnp.minimum(i0 + 1, n_in - 1)
+        lam = jnp.clip(src - i0, 0.0, 1.0).reshape((-1,) + (1,) * (x.ndim - axis - 1)).astype(x.dtype)
+        x = jnp.take(x, i0, axis=axis) * (1 - lam) + jnp.take(x, i1, axis=axis) * lam
+    return x
+""", ("t2j_tuple",))
+
+_helper("UpsampleNCHW", """
+class UpsampleNCHW(nnx.Module):
+    \"\"\"nn.Upsample as a parameter-free module (keeps nn.Sequential positions).\"\"\"
+
+    def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                 recompute_scale_factor=None):
+        self.config = (size, scale_factor, mode, align_corners, recompute_scale_factor)
+
+    def __call__(self, x):
+        return t2j_interpolate(x, *self.config)
+""", ("t2j_interpolate",))
+
+
 def helper_source(names) -> str:
     """Source of the named helpers and their dependencies, dependencies first."""
     order: list[str] = []
