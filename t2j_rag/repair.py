@@ -35,9 +35,11 @@ class UnitVerification:
     verified: str  # "passed" | "failed" | "unverified"
     rounds: int = 0
     repairs: int = 0
-    stage: str | None = None
+    stage: str | None = None  # of the version kept (the best one)
     message: str = ""
     max_abs_err: float | None = None
+    last_stage: str | None = None  # of the last attempt, when it differs from the version kept
+    last_message: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -127,6 +129,8 @@ def verify_and_repair(source, translations: dict[str, str], backend, retriever=N
     records[entry] = UnitVerification(entry, "passed" if best_report.passed else "failed", n_rounds, n_repairs,
                                       best_report.stage, "" if best_report.passed else best_report.message,
                                       best_report.max_abs_err)
+    if report is not best_report and not best_report.passed:
+        records[entry].last_stage, records[entry].last_message = report.stage, report.message
     return best, list(records.values())
 
 
@@ -146,5 +150,6 @@ def apply_verification(report, source, best: dict[str, str], checks: list[UnitVe
             continue
         rec.verified, rec.rounds, rec.repairs = c.verified, c.rounds, c.repairs
         rec.error = c.message if c.verified == "failed" else ""
+        rec.last_error = f"{c.last_stage}: {c.last_message}" if c.last_stage else ""
         if rec.unit in best:
             rec.code = best[rec.unit]

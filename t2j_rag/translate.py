@@ -54,7 +54,8 @@ class UnitRecord:
     verified: str | None = None  # with --verify: "passed" | "failed" | "unverified"
     rounds: int = 0
     repairs: int = 0
-    error: str = ""
+    error: str = ""  # the remaining error of the version kept
+    last_error: str = ""  # the last repair attempt's error, when a better earlier version was kept
     untranslated: list[dict] = field(default_factory=list)  # [{"line", "construct", "reason"}], file lines
     code: str = field(default="", repr=False)
 

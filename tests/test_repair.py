@@ -87,8 +87,10 @@ def test_never_right_ends_with_the_last_error_and_keeps_the_best(worker):
     report, checks, _ = run([answer(SPREAD), wrong_numeric, crash, "no code at all", crash], worker, rounds=3)
     m = checks["Model"]
     assert m.verified == "failed" and m.repairs == 3 and m.rounds == 3
-    # the numeric mismatch got further than the crash, so it is the version kept
+    # the numeric mismatch got further than the crash, so it is the version kept; the last error is reported too
     assert m.stage == "numeric" and "+ 2.0" in report.code
+    assert m.last_stage == "runtime" and "undefined_name" in m.last_message
+    assert report.units[1].last_error.startswith("runtime:") and "last_error" in report.units[1].to_dict()
     assert not report.ok
     assert [r.verified for r in report.units] == ["unverified", "failed"]
 

@@ -55,7 +55,7 @@ class RunOptions:
     jobs: int = 2  # pairs in flight (generation threads)
     verify_workers: int = 1  # sandbox workers shared by all threads
     timeout: float = 120.0  # seconds per sandbox job
-    memory_mb: int = 4096
+    memory_mb: int = 8192
     max_tokens: int = 2048
     shrink: bool = False
     budget: int = DEFAULT_BUDGET
