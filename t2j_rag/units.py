@@ -20,10 +20,13 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .apis import extract_apis, is_torch_module, torch_aliases
+from .apis import dotted, extract_apis, is_torch_module, torch_aliases
 from .errors import InputError
 
 HARNESS = ("get_inputs", "get_init_inputs")
+# The context line naming top-level functions that build layers: in Flax they need `rngs`, and
+# the units that call them (translated one at a time) must pass it on.
+BUILDERS_PREFIX = "# layer-building functions defined in this file (they take rngs in Flax): "
 MODULE_UNIT = "<module>"
 
 
@@ -104,6 +107,29 @@ def _used_names(node: ast.stmt) -> set[str]:
     return {sub.id for sub in ast.walk(node) if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load)}
 
 
+def _layer_builders(tree: ast.Module, aliases: dict[str, str]) -> list[str]:
+    """Top-level functions that construct torch.nn layers or this file's nn.Module classes."""
+    def resolve(node: ast.AST) -> str:
+        name = dotted(node) or ""
+        root, _, rest = name.partition(".")
+        return f"{aliases[root]}.{rest}" if root in aliases and rest else aliases.get(root, "")
+
+    classes = {n.name for n in tree.body if isinstance(n, ast.ClassDef)
+               and any(resolve(b) == "torch.nn.Module" for b in n.bases)}
+    found = []
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef) or node.name in HARNESS:
+            continue
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Call):
+                api = resolve(sub.func)
+                layer = api.startswith("torch.nn.") and api.count(".") == 2 and api.rsplit(".", 1)[1][:1].isupper()
+                if layer or (isinstance(sub.func, ast.Name) and sub.func.id in classes):
+                    found.append(node.name)
+                    break
+    return found
+
+
 def split_source(text: str, path: str = "<string>") -> SourceFile:
     """Split source text into units; `path` only names the file in messages and the header."""
     if not text.strip():
@@ -116,7 +142,8 @@ def split_source(text: str, path: str = "<string>") -> SourceFile:
         raise InputError(f"{path}: not valid Python source: {exc}") from None
 
     lines = text.splitlines(keepends=True)
-    aliases = set(torch_aliases(tree))
+    alias_map = torch_aliases(tree)
+    aliases = set(alias_map)
     defined = {
         n.name for n in tree.body if isinstance(n, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
     }
@@ -163,7 +190,9 @@ def split_source(text: str, path: str = "<string>") -> SourceFile:
         kind = "class" if isinstance(node, ast.ClassDef) else "function"
         units.append(Unit(node.name, kind, seg, start, node.end_lineno or start, extract_apis(prelude + seg)))
 
-    parts = ["\n".join(imports), "\n".join(constants), "".join(s for _, _, s in module_stmts).rstrip("\n")]
+    builders = _layer_builders(tree, alias_map)
+    parts = ["\n".join(imports), "\n".join(constants), "".join(s for _, _, s in module_stmts).rstrip("\n"),
+             BUILDERS_PREFIX + ", ".join(builders) if builders else ""]
     context = "\n\n".join(p for p in parts if p) + "\n"
     return SourceFile(path, text, imports, context, units, harness, constants)
 

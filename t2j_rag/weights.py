@@ -330,7 +330,7 @@ def _sequence_items(jm):
 
     if isinstance(jm, nnx.Sequential):
         return list(jm.layers)
-    if isinstance(jm, (list, tuple)) or type(jm).__name__ == "List":
+    if isinstance(jm, (list, tuple, nnx.List)):
         return list(jm)
     return None
 

@@ -103,6 +103,9 @@ def test_shipped_grids_load_and_overrides_replace_lists(tmp_path):
     assert {c.repair for c in default.configs} == {0, 3}
     over = load_grid(resolve_grid("default"), {"backend": ["openai"], "model": ["m"]})
     assert {c.backend for c in over.configs} == {"openai", "rules"}  # the rules-backend extra keeps its backend
+    rules = load_grid(resolve_grid("rules"))
+    assert [(c.backend, c.retrieval, c.k, c.repair, c.draft) for c in rules.configs] == [
+        ("rules", "none", 0, 0, "none")]
     bad = tmp_path / "bad.toml"
     bad.write_text("[grid\n")
     with pytest.raises(ConfigError, match="not a valid TOML grid"):

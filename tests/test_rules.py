@@ -49,6 +49,21 @@ def test_rule_schema_rejects_unknown_keys_and_unlisted_apis():
         parse_rules([{"torch": "torch.abs", "jax": "jnp.abs", "renames": {}}], ["torch.abs"], "n.md")
     with pytest.raises(CorpusError, match="not listed"):
         parse_rules([{"torch": "torch.exp", "jax": "jnp.exp"}], ["torch.abs"], "n.md")
+    with pytest.raises(CorpusError, match="engine helper"):
+        parse_rules([{"torch": "torch.abs", "jax": "t2j_no_such_helper"}], ["torch.abs"], "n.md")
+    with pytest.raises(CorpusError, match="engine helper"):
+        parse_rules([{"torch": "torch.abs", "jax": "numpy.abs"}], ["torch.abs"], "n.md")
+
+
+def test_rule_targeting_a_helper_pastes_the_helper_in():
+    from t2j_rag.rules.context import Context
+    from t2j_rag.rules.table import RuleTable
+
+    rule = parse_rules([{"torch": "torch.Tensor.expand_dims", "jax": "t2j_expand", "args": ["input", "sizes"]}],
+                       ["torch.Tensor.expand_dims"], "n.md", "n")[0]
+    ctx = Context(RuleTable([rule]), {})
+    ctx.use_rule(rule)
+    assert ctx.helpers == {"t2j_expand"} and ctx.rules_used == {"n"}
 
 
 def test_traps_are_translated_with_the_right_defaults():
@@ -143,6 +158,8 @@ NEW_API_CONTEXT = "import torch\nimport torch.nn as nn\nimport torch.nn.function
     ("F.instance_norm(x, m, v)", "torch.nn.functional.instance_norm", "in place"),
     ("F.instance_norm(x, use_input_stats=False)", "torch.nn.functional.instance_norm", "use_input_stats"),
     ("torch.addmm(x, m, v, out=x)", "torch.addmm", "out"),
+    ("F.dropout(x, 0.2)", "torch.nn.functional.dropout", "drops even in eval mode"),
+    ("F.dropout(x, 0.2, training=m)", "torch.nn.functional.dropout", "training=self.training"),
 ])
 def test_unhandled_options_of_new_apis_stay_partial(line, construct, reason):
     res = translate_unit(f"def f(x, m, v):\n    return {line}\n", NEW_API_CONTEXT)
@@ -242,3 +259,68 @@ def test_prelu_keeps_torch_weight_name_for_the_strict_converter(num_parameters):
     np.testing.assert_array_equal(np.asarray(jm.act.weight[...]), tm.act.weight.detach().numpy())
     x = torch.randn(2, 4, 3)
     np.testing.assert_allclose(np.asarray(jm(x.numpy())), tm.act(x).detach().numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("line, construct, reason", [
+    ("nn.LSTM(4, 8, proj_size=2)", "torch.nn.LSTM", "proj_size"),
+    ("nn.RNN(4, 8, nonlinearity=m)", "torch.nn.RNN", "nonlinearity"),
+    ("nn.MultiheadAttention(8, 2, add_bias_kv=True)", "torch.nn.MultiheadAttention", "add_bias_kv"),
+    ("nn.MultiheadAttention(8, 2, kdim=4, vdim=6)", "torch.nn.MultiheadAttention", "kdim and vdim"),
+    ("nn.TransformerEncoderLayer(8, 2, activation=m)", "torch.nn.TransformerEncoderLayer", "activation"),
+])
+def test_unhandled_options_of_sequence_layers_stay_partial(line, construct, reason):
+    src = f"class M(nn.Module):\n    def __init__(self, m):\n        super().__init__()\n        self.l = {line}\n"
+    res = translate_unit(src, NEW_API_CONTEXT)
+    assert [u.construct for u in res.untranslated] == [construct]
+    assert reason in res.untranslated[0].reason
+    assert "# TODO(t2j): " + construct in res.code
+
+
+def test_layer_building_method_gets_rngs_and_its_callers_pass_it():
+    src = ("class M(nn.Module):\n"
+           "    def __init__(self):\n        super().__init__()\n        self.body = self._stack(3)\n"
+           "    def _stack(self, n):\n        return nn.Sequential(*[Block(4) for _ in range(n)])\n"
+           "    def _scale(self, x):\n        return x * 2\n")
+    res = translate_unit(src, NEW_API_CONTEXT)
+    assert not res.untranslated
+    assert "def _stack(self, n, *, rngs: nnx.Rngs)" in res.code and "self._stack(3, rngs=rngs)" in res.code
+    assert "Block(4, rngs=rngs)" in res.code and "def _scale(self, x):" in res.code
+
+
+def test_recurrent_helper_matches_torch_lstm_state_conventions():
+    import numpy as np
+    import torch
+    from flax import nnx
+
+    from t2j_rag.weights import convert_module
+
+    ns = _helper_namespace("TorchRecurrent")
+    torch.manual_seed(0)
+    tm = torch.nn.GRU(3, 5, num_layers=2, bidirectional=True).eval()
+    jm = ns["TorchRecurrent"]("gru", 3, 5, num_layers=2, bidirectional=True, rngs=nnx.Rngs(0))
+    convert_module(tm, jm)
+    x, h0 = torch.randn(4, 2, 3), torch.randn(4, 2, 5)
+    with torch.no_grad():
+        out, h_n = tm(x, h0)
+    jout, jh = jm(x.numpy(), h0.numpy())
+    np.testing.assert_allclose(np.asarray(jout), out.numpy(), atol=1e-5)
+    np.testing.assert_allclose(np.asarray(jh), h_n.numpy(), atol=1e-5)
+
+
+def test_discarded_sort_is_a_list_sort_and_trunc_division_has_a_helper():
+    res = translate_unit("def f(x, n):\n    xs = [3, 1]\n    xs.sort()\n    v, i = x.sort(dim=1)\n"
+                         "    return torch.div(n, 2, rounding_mode='trunc') + v\n", "import torch\n")
+    assert not res.untranslated
+    assert "    xs.sort()\n" in res.code and "t2j_sort(x, dim=1)" in res.code
+    assert "t2j_div_trunc(n, 2)" in res.code and "def t2j_div_trunc" in res.code
+
+
+@pytest.mark.parametrize("p, axis", [(2.0, 1), (1.0, -1), (float("inf"), 1), (3.0, 2)])
+def test_normalize_helper_matches_torch_for_every_order(p, axis):
+    import numpy as np
+    import torch
+
+    x = np.random.default_rng(0).standard_normal((3, 4, 5)).astype("float32")
+    want = torch.nn.functional.normalize(torch.tensor(x), p=p, dim=axis).numpy()
+    got = np.asarray(_helper_namespace("t2j_normalize")["t2j_normalize"](x, p, axis))
+    np.testing.assert_allclose(got, want, atol=1e-6)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from t2j_rag.errors import InputError
-from t2j_rag.units import MODULE_UNIT, assemble, read_source, split_source
+from t2j_rag.units import BUILDERS_PREFIX, MODULE_UNIT, assemble, read_source, split_source
 
 TORCH_FILE = '''"""A small model."""
 from __future__ import annotations
@@ -104,6 +104,15 @@ def test_context_has_imports_constants_and_module_code_but_no_units():
     assert 'DEVICE = torch.device("cpu")' in sf.context
     assert "class Model" not in sf.context
     assert "__main__" not in sf.context and "A small model" not in sf.context
+
+
+def test_context_names_the_top_level_functions_that_build_layers():
+    src = ("import torch.nn as tnn\nclass Block(tnn.Module):\n    pass\n"
+           "def conv_bn(c):\n    return tnn.Sequential(tnn.Conv2d(c, c, 3), tnn.BatchNorm2d(c))\n"
+           "def stage(c):\n    return [Block() for _ in range(c)]\n"
+           "def width(c):\n    return max(8, c)\n")
+    assert split_source(src).context.splitlines()[-1] == BUILDERS_PREFIX + "conv_bn, stage"
+    assert BUILDERS_PREFIX not in split_source("import torch\ndef f(x):\n    return torch.relu(x)\n").context
 
 
 def test_statement_depending_on_torch_derived_name_is_module_code():

@@ -52,6 +52,10 @@ class Context:
     in_init: bool = False
     rules_used: set[str] = field(default_factory=set)  # note ids whose rules were applied
     module_classes: set[str] = field(default_factory=set)  # user classes built with rngs in __init__
+    factories: set[str] = field(default_factory=set)  # methods of the current class that build layers
+    builders: set[str] = field(default_factory=set)  # top-level functions of the file that build layers
+    in_module_method: bool = False
+    uses_dropout_rngs: bool = False  # a functional dropout needs the module to keep a key stream
 
     @classmethod
     def for_source(cls, table: RuleTable, *sources: str) -> "Context":
@@ -62,6 +66,16 @@ class Context:
             except SyntaxError:
                 continue
         return cls(table, aliases)
+
+    def use_rule(self, rule) -> None:
+        """Record that a data rule was applied; a rule whose target is one of the engine's helpers
+        (`jax = "t2j_softshrink"`) pulls that helper into the translation."""
+        from .runtime import HELPERS
+
+        self.rules_used.add(rule.note)
+        head = rule.jax.split(".", 1)[0].split("(", 1)[0]
+        if head in HELPERS:
+            self.helpers.add(head)
 
     def resolve(self, node: ast.AST) -> str | None:
         """The torch API a name or attribute chain stands for, or None if it is not torch."""

@@ -57,18 +57,29 @@ def _foreign_names(context: str) -> set[str]:
 
 
 def _module_classes(tree: ast.Module, ctx: Context, foreign: set[str]) -> set[str]:
-    """Classes built inside __init__ that are (probably) modules: they get rngs=rngs."""
+    """Classes built inside __init__ or a layer-building method that are (probably) modules: they get
+    rngs=rngs."""
     found = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef) and any(_is_module_base(b, ctx) for b in node.bases):
             found.add(node.name)
-        if isinstance(node, ast.FunctionDef) and node.name == "__init__":
+        if isinstance(node, ast.FunctionDef) and node.name not in ("forward", "__call__"):
             for sub in ast.walk(node):
                 if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name):
                     n = sub.func.id
                     if n[:1].isupper() and n not in foreign and n not in ctx.aliases and not hasattr(builtins, n):
                         found.add(n)
     return found
+
+
+def _layer_builders(context: str) -> set[str]:
+    """The file's layer-building functions, as `units.split_source` lists them in the context."""
+    from ..units import BUILDERS_PREFIX
+
+    for line in context.splitlines():
+        if line.startswith(BUILDERS_PREFIX):
+            return {n.strip() for n in line[len(BUILDERS_PREFIX):].split(",") if n.strip()}
+    return set()
 
 
 def _is_module_base(node: ast.expr, ctx: Context) -> bool:
@@ -82,6 +93,7 @@ def translate_unit(source: str, context: str, table: RuleTable) -> UnitTranslati
     ctx = Context.for_source(table, context, source)
     foreign = _foreign_names(context + "\n" + source)
     ctx.module_classes = _module_classes(tree, ctx, foreign)
+    ctx.builders = _layer_builders(context)
     st = StatementTranslator(ctx, source)
     body = []
     for node in tree.body:
@@ -122,7 +134,8 @@ def _class(node: ast.ClassDef, ctx: Context, st: StatementTranslator) -> ast.stm
     node.bases = bases
     node.decorator_list = []
     ctx.params = _param_names(node, ctx)
-    ctx.uses_training = False
+    ctx.uses_training = ctx.uses_dropout_rngs = False
+    ctx.factories = _layer_factories(node, ctx) if is_module else set()
     body = []
     for item in node.body:
         if isinstance(item, ast.FunctionDef):
@@ -132,13 +145,31 @@ def _class(node: ast.ClassDef, ctx: Context, st: StatementTranslator) -> ast.stm
     if is_module and not any(isinstance(f, ast.FunctionDef) and f.name == "__init__" for f in body):
         # Every NNX module here is built with rngs=..., even one without layers.
         body.insert(0, ast.parse("def __init__(self, *, rngs: nnx.Rngs):\n    pass").body[0])
-    if ctx.uses_training:
-        init = next((f for f in body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None)
-        if init is not None:
-            # nnx's eval()/train() set `deterministic` on every submodule that has it.
-            init.body.insert(0, ast.parse("self.deterministic = False").body[0])
+    init = next((f for f in body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None)
+    if ctx.uses_dropout_rngs and init is not None:
+        init.body.insert(0, ast.parse("self.t2j_rngs = rngs  # key stream for the functional dropouts").body[0])
+    if ctx.uses_training and init is not None:
+        # nnx's eval()/train() set `deterministic` on every submodule that has it.
+        init.body.insert(0, ast.parse("self.deterministic = False").body[0])
     node.body = body or [ast.Pass()]
     return node
+
+
+def _layer_factories(cls: ast.ClassDef, ctx: Context) -> set[str]:
+    """Methods other than __init__/forward that construct layers (ResNet's `_make_layer`): they take
+    rngs like __init__, and calls to them from __init__ pass it on."""
+    found = set()
+    for item in cls.body:
+        if isinstance(item, ast.FunctionDef) and item.name not in ("__init__", "forward"):
+            for sub in ast.walk(item):
+                if isinstance(sub, ast.Call):
+                    api = ctx.resolve(sub.func) or ""
+                    name = api.rsplit(".", 1)[-1]
+                    if (api.startswith("torch.nn.") and api.count(".") == 2 and name[:1].isupper()) or (
+                            isinstance(sub.func, ast.Name) and sub.func.id in ctx.module_classes):
+                        found.add(item.name)
+                        break
+    return found
 
 
 def _param_names(cls: ast.ClassDef, ctx: Context) -> set[str]:
@@ -174,7 +205,9 @@ def _function(node: ast.FunctionDef, ctx: Context, st: StatementTranslator, meth
     for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs:
         a.annotation = _annotation(a.annotation, ctx)
     node.returns = _annotation(node.returns, ctx)
-    ctx.in_init = module and node.name == "__init__"
+    ctx.in_init = (module and (node.name == "__init__" or node.name in ctx.factories)) or (
+        not method and node.name in ctx.builders)
+    ctx.in_module_method = module
     if ctx.in_init and not any(a.arg == "rngs" for a in node.args.kwonlyargs):
         node.args.kwonlyargs.append(ast.arg(arg="rngs", annotation=jexpr("nnx.Rngs")))
         node.args.kw_defaults.append(None)
@@ -183,5 +216,5 @@ def _function(node: ast.FunctionDef, ctx: Context, st: StatementTranslator, meth
     try:
         node.body = st.block(node.body) or [ast.Pass()]
     finally:
-        ctx.in_init = False
+        ctx.in_init = ctx.in_module_method = False
     return node

@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 
 from .calls import apply_rule
-from .context import Context, Unsupported
+from .context import Context, Unsupported, dotted
 
 # Methods of Python containers/strings/modules that are never tensor methods.
 PASSTHROUGH_METHODS = frozenset({
@@ -106,8 +106,10 @@ class ExprTranslator(ast.NodeTransformer):
         if api is None:
             node.func = self.visit(node.func)
             node.args, node.keywords = args, keywords
-            if self.ctx.in_init and isinstance(func, ast.Name) and func.id in self.ctx.module_classes \
-                    and not any(k.arg == "rngs" for k in keywords):
+            ctx = self.ctx
+            builds_layers = (isinstance(func, ast.Name) and func.id in ctx.module_classes | ctx.builders) or (
+                isinstance(func, ast.Attribute) and dotted(func.value) == "self" and func.attr in ctx.factories)
+            if self.ctx.in_init and builds_layers and not any(k.arg == "rngs" for k in keywords):
                 node.keywords.append(ast.keyword(arg="rngs", value=ast.Name("rngs", ast.Load())))
             return node
         if receiver is not None:
@@ -117,7 +119,7 @@ class ExprTranslator(ast.NodeTransformer):
                 recv = self.visit(receiver)
                 if api in METHOD_HANDLERS:
                     return METHOD_HANDLERS[api](self, recv, args, keywords)
-                self.ctx.rules_used.add(rule.note)
+                self.ctx.use_rule(rule)
                 return apply_rule(api, rule, [recv, *args], keywords)
             if name in PASSTHROUGH_METHODS or isinstance(receiver, (ast.Constant, ast.List, ast.Dict, ast.Tuple)):
                 node.func = ast.Attribute(value=self.visit(receiver), attr=name, ctx=ast.Load())
@@ -135,7 +137,7 @@ class ExprTranslator(ast.NodeTransformer):
             return HANDLERS[api](self, args, keywords)
         rule = self.ctx.table.get(api)
         if rule is not None and rule.kind == "call":
-            self.ctx.rules_used.add(rule.note)
+            self.ctx.use_rule(rule)
             return apply_rule(api, rule, args, keywords)
         if rule is not None and rule.kind == "activation":
             # nn.ReLU()(x): the module is built and applied on the spot.

@@ -1,5 +1,5 @@
 """Handlers for `torch.nn.functional` calls that need more than a rename: pooling, padding,
-dropout, attention, linear/layer_norm with explicit weights, and simple losses.
+dropout, attention, linear/layer_norm with explicit weights (losses and distances: losses.py).
 
 They route through the helpers in `runtime.py`, which implement PyTorch's
 arithmetic (pool output sizes, `count_include_pad`, reversed pad pairs) once.
@@ -17,7 +17,7 @@ import ast
 
 from .calls import _MISSING, literal
 from .context import Unsupported
-from .expressions import call
+from .expressions import call, jexpr
 from .special import HANDLERS, _bind, _need
 
 F = "torch.nn.functional."
@@ -94,8 +94,15 @@ def _dropout(api: str):
         training = literal(b["training"]) if "training" in b else True
         if training is False or literal(b.get("p", ast.Constant(0.5))) in (0, 0.0):
             return b["input"]
-        raise Unsupported(api, "functional dropout in training mode needs a PRNG key; use nnx.Dropout "
-                               "(note modules-dropout-rate-rngs)")
+        follows_mode = training is _MISSING and "self.deterministic" in ast.unparse(b["training"])
+        if follows_mode and api != F + "alpha_dropout" and tr.ctx.in_module_method:
+            # training=self.training: identity in eval, a fresh mask from the module's own key in training
+            tr.ctx.uses_dropout_rngs = True
+            _need(tr, "t2j_dropout")
+            return call("t2j_dropout", b["input"], b.get("p", ast.Constant(0.5)), b["training"],
+                        jexpr("self.t2j_rngs"), channels=ast.Constant(api != F + "dropout"))
+        raise Unsupported(api, "functional dropout with training=True drops even in eval mode, and needs a PRNG "
+                               "key; use nnx.Dropout or training=self.training (note modules-dropout-rate-rngs)")
     return handler
 
 
@@ -103,52 +110,7 @@ for _name in ("dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout")
     HANDLERS[F + _name] = _dropout(F + _name)
 
 
-def _reduce(expr: ast.expr, reduction, api: str) -> ast.expr:
-    red = literal(reduction) if reduction is not None else "mean"
-    if red == "mean":
-        return call("jnp.mean", expr)
-    if red == "sum":
-        return call("jnp.sum", expr)
-    if red == "none":
-        return expr
-    raise Unsupported(api, f"reduction={ast.unparse(reduction)} is not handled")
-
-
-def _pointwise_loss(name: str, template: str):
-    api = F + name
-
-    def handler(tr, args, keywords):
-        b = _bind(api, ["input", "target", "size_average", "reduce", "reduction"], args, keywords)
-        if "size_average" in b or "reduce" in b:
-            raise Unsupported(api, "the deprecated size_average/reduce arguments are not handled")
-        diff = ast.BinOp(left=b["input"], op=ast.Sub(), right=b["target"])
-        body = (ast.BinOp(left=diff, op=ast.Pow(), right=ast.Constant(2)) if template == "sq"
-                else call("jnp.abs", diff))
-        return _reduce(body, b.get("reduction"), api)
-    return handler
-
-
-HANDLERS[F + "mse_loss"] = _pointwise_loss("mse_loss", "sq")
-HANDLERS[F + "l1_loss"] = _pointwise_loss("l1_loss", "abs")
-
-
-def _cross_entropy(tr, args, keywords):
-    api = F + "cross_entropy"
-    b = _bind(api, ["input", "target", "weight", "size_average", "ignore_index", "reduce", "reduction",
-                    "label_smoothing"], args, keywords)
-    for opt in ("weight", "size_average", "reduce", "ignore_index"):
-        if opt in b:
-            raise Unsupported(api, f"{opt}= is not handled (notes training-ce-class-weights, training-ce-ignore-index)")
-    if literal(b.get("label_smoothing", ast.Constant(0.0))) not in (0, 0.0):
-        raise Unsupported(api, "label_smoothing is not handled (note training-ce-label-smoothing)")
-    logp = call("jax.nn.log_softmax", b["input"], axis=ast.Constant(1))
-    picked = call("jnp.take_along_axis", logp, call("jnp.expand_dims", b["target"], axis=ast.Constant(1)),
-                  axis=ast.Constant(1))
-    nll = ast.UnaryOp(op=ast.USub(), operand=call("jnp.squeeze", picked, axis=ast.Constant(1)))
-    return _reduce(nll, b.get("reduction"), api)
-
-
-HANDLERS[F + "cross_entropy"] = _cross_entropy
+# Losses (mse_loss, cross_entropy ... and their nn modules) are in losses.py.
 
 
 def _one_hot(tr, args, keywords):
@@ -165,3 +127,5 @@ HANDLERS[F + "one_hot"] = _one_hot
 
 from . import channels as _channels  # noqa: E402,F401  (functional norms, prelu, interpolate)
 from . import products as _products  # noqa: E402,F401  (torch.addmm family)
+from . import losses as _losses  # noqa: E402,F401  (loss functions, loss modules, distances)
+from . import tensor_ops as _tensor_ops  # noqa: E402,F401  (more torch tensor functions and methods)

@@ -5,7 +5,7 @@ modules) are data rules in the corpus notes; this module handles the rest:
 channels-first convolutions and norms (helper subclasses of the Flax layer, so
 the weight converter sees `kernel`/`bias`/`scale`), pooling and adaptive
 pooling (parameter-free helper modules), containers and `nn.Parameter`.
-Recurrent and attention layers are not translated yet (they stay TODO).
+Recurrent, attention and encoder layers are in `sequence.py`.
 
 The trade-off: every layer keeps its PyTorch attribute name and position, and
 layout transposes live inside the helpers rather than in `__call__`, so the
@@ -37,7 +37,12 @@ def _conv(nd: int, transpose: bool):
         b = _bind(api, params, args, keywords, drop=("device", "dtype"))
         mode = literal(b.pop("padding_mode", ast.Constant("zeros")))
         if mode != "zeros":
-            raise Unsupported(api, f"padding_mode={mode!r} is not handled (note layers-conv-padding)")
+            if transpose or mode not in ("reflect", "replicate", "circular"):
+                raise Unsupported(api, f"padding_mode={mode!r} is not handled: only 'zeros', and for ConvNd "
+                                       "'reflect', 'replicate', 'circular' (note layers-conv-padding)")
+            # Pad explicitly with the mode, then convolve unpadded; the helper is still an nnx.Conv (kernel/bias).
+            _need(tr, "ConvPaddedNCHW")
+            return call("ConvPaddedNCHW", **b, padding_mode=ast.Constant(mode), ndim=ast.Constant(nd), **RNGS)
         if transpose and literal(b.get("groups", ast.Constant(1))) != 1:
             raise Unsupported(api, "grouped ConvTranspose has no nnx.ConvTranspose counterpart")
         helper = "ConvTransposeNCHW" if transpose else "ConvNCHW"
@@ -158,7 +163,7 @@ def _construct(tr, api: str, args: list, keywords: list) -> ast.expr | None:
     rule = tr.ctx.table.get(api)
     if rule is None or rule.kind == "call":
         return None
-    tr.ctx.rules_used.add(rule.note)
+    tr.ctx.use_rule(rule)
     if rule.kind == "layer":
         return apply_rule(api, rule, args, keywords, RNGS)
     made = apply_rule(api, rule, args, keywords)
@@ -173,3 +178,5 @@ def is_literal(node) -> bool:
 
 
 from . import channels as _channels  # noqa: E402,F401  (registers PReLU and Upsample; imports LAYER_HANDLERS)
+from . import sequence as _sequence  # noqa: E402,F401  (recurrent layers, attention, encoder layers)
+from . import layers_more as _layers_more  # noqa: E402,F401  (padding modules, functional conv, ...)

@@ -205,6 +205,25 @@ def t2j_max_dim(x, kind, axis, keepdims=False):
     return values, indices
 ''')
 
+_helper("t2j_expand", '''
+def t2j_expand(x, sizes):
+    """Tensor.expand: new leading axes may be added; -1 keeps the existing size of that axis."""
+    sizes = tuple(sizes)
+    current = (1,) * (len(sizes) - x.ndim) + tuple(x.shape)
+    return jnp.broadcast_to(x, tuple(d if s == -1 else s for s, d in zip(sizes, current)))
+''')
+
+_helper("t2j_dropout", '''
+def t2j_dropout(x, p, training, rngs, channels=False):
+    """F.dropout(x, p, training=self.training): identity in eval; in training a fresh mask from the
+    module's key stream, scaled by 1 / (1 - p). channels=True drops whole channels (dropout1d/2d/3d)."""
+    if not training or p == 0:
+        return x
+    shape = x.shape[:2] + (1,) * (x.ndim - 2) if channels else x.shape
+    keep = jax.random.bernoulli(rngs.dropout(), 1.0 - p, shape)
+    return jnp.where(keep, x / (1.0 - p), 0.0)
+''')
+
 _helper("t2j_pad", '''
 def t2j_pad(x, pad, mode="constant", value=0.0):
     """F.pad: `pad` lists (left, right) pairs starting from the LAST axis."""
@@ -219,7 +238,7 @@ def t2j_pad(x, pad, mode="constant", value=0.0):
 _helper("t2j_normalize", '''
 def t2j_normalize(x, p=2.0, axis=1, eps=1e-12):
     """F.normalize: divide by max(norm, eps)."""
-    norm = jnp.sum(jnp.abs(x) ** p, axis=axis, keepdims=True) ** (1.0 / p)
+    norm = jnp.linalg.vector_norm(x, ord=p, axis=axis, keepdims=True)
     return x / jnp.maximum(norm, eps)
 ''')
 
@@ -386,3 +405,10 @@ def helper_source(names) -> str:
     for name in sorted(names):
         visit(name)
     return "\n\n".join(HELPERS[n] for n in order)
+
+
+# Helper families kept in their own modules; importing them registers them in HELPERS.
+from . import runtime_sequence as _runtime_sequence  # noqa: E402,F401
+from . import runtime_layers as _runtime_layers  # noqa: E402,F401
+from . import runtime_losses as _runtime_losses  # noqa: E402,F401
+from . import runtime_tensor as _runtime_tensor  # noqa: E402,F401

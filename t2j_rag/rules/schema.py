@@ -11,7 +11,8 @@ Schema of one table::
     [[rules]]
     torch = ["torch.sum", "torch.Tensor.sum"]   # APIs (canonical, as t2j_rag.apis extracts them);
                                                 #   a torch.Tensor.* API passes the receiver first
-    jax = "jnp.sum"                  # the callable it becomes (jnp., jax., nnx., jax.nn., jax.lax. ...)
+    jax = "jnp.sum"                  # the callable it becomes (jnp., jax., nnx., jax.nn., jax.lax. ...), or
+                                     #   a helper from `runtime.py` (t2j_softshrink), pasted in when used
     kind = "call"                    # "call" (a function), "layer" (an nn.Module constructor that takes
                                      #   rngs), "activation" (a parameter-free module that becomes a function)
     args = ["input", "dim", "keepdim"]   # torch parameter names in positional order (receiver included)
@@ -94,6 +95,9 @@ def parse_rules(raw, torch_apis: list[str], path: str, note_id: str = "") -> lis
             raise CorpusError(f"{where}: {', '.join(missing)} not listed in the note's torch_apis")
         if not isinstance(r["jax"], str) or not r["jax"]:
             raise CorpusError(f"{where}: 'jax' must be a non-empty string")
+        if not _known_target(r["jax"]):
+            raise CorpusError(f"{where}: 'jax' must start with jnp., jax., nnx. or name an engine helper "
+                              f"(t2j_...), got {r['jax']!r}")
         kind = r.get("kind", "call")
         if kind not in KINDS:
             raise CorpusError(f"{where}: kind must be one of {', '.join(KINDS)}, got {kind!r}")
@@ -116,3 +120,10 @@ def parse_rules(raw, torch_apis: list[str], path: str, note_id: str = "") -> lis
                           _table(r.get("defaults", {}), "defaults", where), drop,
                           _table(r.get("require", {}), "require", where), note_id))
     return rules
+
+
+def _known_target(target: str) -> bool:
+    from .runtime import HELPERS
+
+    head = target.split(".", 1)[0]
+    return head in ("jnp", "jax", "nnx") and "." in target or target in HELPERS

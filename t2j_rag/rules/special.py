@@ -250,15 +250,11 @@ def _substitute(expr: ast.expr, names: dict[str, ast.expr]) -> ast.expr:
 @handles("torch.Tensor.expand")
 def _expand(tr, recv, args, keywords):
     sizes = [literal(a) for a in args]
-    if len(args) == 1 or any(s is _MISSING for s in sizes):
-        target = _shape(args)
-        return _substitute(jexpr("jnp.broadcast_to(x, tuple(d if s == -1 else s for s, d in zip(S, (1,) * (len(S) - "
-                                 "x.ndim) + x.shape)))"), {"x": recv, "S": ast.Tuple(elts=[target], ctx=ast.Load())
-                                                           if len(args) != 1 else target})
-    if -1 in sizes:
-        return _substitute(jexpr("jnp.broadcast_to(x, tuple(d if s == -1 else s for s, d in zip(S, (1,) * (len(S) - "
-                                 "x.ndim) + x.shape)))"), {"x": recv, "S": ast.Tuple(elts=args, ctx=ast.Load())})
-    return call("jnp.broadcast_to", recv, ast.Tuple(elts=args, ctx=ast.Load()))
+    if len(args) > 1 and -1 not in sizes and _MISSING not in sizes:
+        return call("jnp.broadcast_to", recv, ast.Tuple(elts=args, ctx=ast.Load()))
+    # -1 keeps a size, and a shape known only at run time may contain one
+    _need(tr, "t2j_expand")
+    return call("t2j_expand", recv, _shape(args))
 
 
 @handles("torch.Tensor.expand_as")
@@ -378,7 +374,9 @@ def _div(tr, *rest):
     args, keywords = _call_args(rest)
     b = _bind("torch.div", ["input", "other", "rounding_mode"], args, keywords)
     mode = literal(b["rounding_mode"]) if "rounding_mode" in b else None
-    fn = {None: "jnp.true_divide", "floor": "jnp.floor_divide", "trunc": None}.get(mode, None)
-    if fn is None:
+    fn = {None: "jnp.true_divide", "floor": "jnp.floor_divide", "trunc": "t2j_div_trunc"}.get(mode, None)
+    if fn is None or mode is _MISSING:
         raise Unsupported("torch.div", f"rounding_mode={mode!r} not handled (note tensors-int-division)")
+    if mode == "trunc":
+        _need(tr, fn)
     return call(fn, b["input"], b["other"])

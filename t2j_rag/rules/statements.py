@@ -79,6 +79,11 @@ class StatementTranslator:
             inplace = self._inplace(s.value)
             if inplace is not None:
                 return [inplace]
+            func = s.value.func
+            if isinstance(func, ast.Attribute) and func.attr in ("sort", "reverse") \
+                    and not self.ctx.is_torch(func.value):
+                # Tensor.sort returns a new tensor; a sort whose result is discarded is a Python list's.
+                return [s]
         if isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Subscript):
             return [self._index_assign(s.targets[0], None, s.value)]
         if isinstance(s, ast.AugAssign) and isinstance(s.target, ast.Subscript):
