@@ -324,3 +324,46 @@ def test_normalize_helper_matches_torch_for_every_order(p, axis):
     want = torch.nn.functional.normalize(torch.tensor(x), p=p, dim=axis).numpy()
     got = np.asarray(_helper_namespace("t2j_normalize")["t2j_normalize"](x, p, axis))
     np.testing.assert_allclose(got, want, atol=1e-6)
+
+
+def test_optional_submodule_set_to_none_first_is_flax_data():
+    src = ("class M(nn.Module):\n    def __init__(self, p):\n        super().__init__()\n"
+           "        self.skip = None\n        self.scale = None\n        if p:\n            self.skip = nn.Linear(2, 2)\n")
+    code = translate_unit(src, NEW_API_CONTEXT).code
+    assert "self.skip = nnx.data(None)" in code and "self.scale = None" in code
+
+
+def test_inplace_method_as_a_value_updates_the_name_or_acts_on_the_temporary():
+    res = translate_unit("def f(x, i, v):\n    y = x.add_(1)\n    z = torch.zeros(3).index_fill_(0, i, 2.0)\n"
+                         "    return x.mul_(v)\n", "import torch\n")
+    code = res.code
+    assert not res.untranslated
+    assert "x = jnp.add(x, 1)\n    y = x\n" in code and "x = jnp.multiply(x, v)\n    return x\n" in code
+    assert "t2j_index_update(jnp.zeros(3), 0, i, 2.0, 'fill')" in code
+    res = translate_unit("def f(x):\n    return torch.cat([x.clamp_(min=0), x])\n", "import torch\n")
+    assert [u.construct for u in res.untranslated] == ["torch.Tensor.clamp_"]
+
+
+def test_device_keywords_vanish_and_the_causal_mask_helper_is_translated():
+    code = translate_unit("def f(x):\n    m = nn.Transformer.generate_square_subsequent_mask(x.size(1), device=x.device)"
+                          "\n    return torch.zeros(3, device=x.device) + m\n", NEW_API_CONTEXT).code
+    assert "jnp.triu(jnp.full((x.shape[1], x.shape[1]), -jnp.inf, dtype=jnp.float32), k=1)" in code
+    assert "device" not in code.split("def f")[1]
+
+
+def test_random_draws_in_a_forward_pass_use_the_module_key_stream():
+    src = ("class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+           "        self.fc = nn.Linear(3, 4)\n"
+           "    def forward(self, x):\n        h = self.fc(x)\n"
+           "        return h + torch.randn_like(h) * 0.1 + torch.rand(2, 4)\n")
+    res = translate_unit(src, NEW_API_CONTEXT)
+    assert not res.untranslated
+    assert "self.t2j_rngs = rngs" in res.code and "t2j_random_like(self.t2j_rngs.noise(), h, True)" in res.code
+    import jax.numpy as jnp
+    from flax import nnx
+
+    ns = {}
+    exec(compile(res.code, "m", "exec"), ns)
+    m = ns["M"](rngs=nnx.Rngs(0))
+    x = jnp.ones((2, 3))
+    assert float(jnp.abs(m(x) - m(x)).max()) > 0  # a fresh draw on every call, as in PyTorch

@@ -54,8 +54,9 @@ class Context:
     module_classes: set[str] = field(default_factory=set)  # user classes built with rngs in __init__
     factories: set[str] = field(default_factory=set)  # methods of the current class that build layers
     builders: set[str] = field(default_factory=set)  # top-level functions of the file that build layers
+    reassigned: set[str] = field(default_factory=set)  # self attributes the class assigns more than once
     in_module_method: bool = False
-    uses_dropout_rngs: bool = False  # a functional dropout needs the module to keep a key stream
+    uses_rngs: bool = False  # a dropout or random draw in the forward pass needs the module's keys
 
     @classmethod
     def for_source(cls, table: RuleTable, *sources: str) -> "Context":

@@ -134,8 +134,11 @@ def _class(node: ast.ClassDef, ctx: Context, st: StatementTranslator) -> ast.stm
     node.bases = bases
     node.decorator_list = []
     ctx.params = _param_names(node, ctx)
-    ctx.uses_training = ctx.uses_dropout_rngs = False
+    ctx.uses_training = ctx.uses_rngs = False
     ctx.factories = _layer_factories(node, ctx) if is_module else set()
+    assigned = [t.attr for sub in ast.walk(node) if isinstance(sub, ast.Assign) for t in sub.targets
+                if isinstance(t, ast.Attribute) and dotted(t.value) == "self"]
+    ctx.reassigned = {a for a in assigned if assigned.count(a) > 1}
     body = []
     for item in node.body:
         if isinstance(item, ast.FunctionDef):
@@ -146,8 +149,8 @@ def _class(node: ast.ClassDef, ctx: Context, st: StatementTranslator) -> ast.stm
         # Every NNX module here is built with rngs=..., even one without layers.
         body.insert(0, ast.parse("def __init__(self, *, rngs: nnx.Rngs):\n    pass").body[0])
     init = next((f for f in body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None)
-    if ctx.uses_dropout_rngs and init is not None:
-        init.body.insert(0, ast.parse("self.t2j_rngs = rngs  # key stream for the functional dropouts").body[0])
+    if ctx.uses_rngs and init is not None:
+        init.body.insert(0, ast.parse("self.t2j_rngs = rngs  # keys for dropout and random draws in the forward pass").body[0])
     if ctx.uses_training and init is not None:
         # nnx's eval()/train() set `deterministic` on every submodule that has it.
         init.body.insert(0, ast.parse("self.deterministic = False").body[0])

@@ -102,7 +102,10 @@ class ExprTranslator(ast.NodeTransformer):
             elif is_self_member and func.attr == "forward":
                 node.func = ast.Attribute(value=owner, attr="__call__", ctx=ast.Load())
         args = [self.visit(a) for a in node.args]
-        keywords = [ast.keyword(arg=k.arg, value=self.visit(k.value)) for k in node.keywords]
+        # `device=x.device` says where PyTorch allocates; JAX arrays need no such argument, and
+        # translating the value would fail on `.device`.
+        keywords = [ast.keyword(arg=k.arg, value=self.visit(k.value)) for k in node.keywords
+                    if not (api is not None and k.arg == "device")]
         if api is None:
             node.func = self.visit(node.func)
             node.args, node.keywords = args, keywords
@@ -114,6 +117,13 @@ class ExprTranslator(ast.NodeTransformer):
             return node
         if receiver is not None:
             name = func.attr
+            if name.endswith("_") and not name.startswith("_") and api not in METHOD_HANDLERS \
+                    and self.ctx.table.get(api) is None \
+                    and not isinstance(receiver, (ast.Name, ast.Attribute, ast.Subscript)):
+                # In place on a temporary (`torch.zeros(n).scatter_add_(...)`): nothing else sees the
+                # tensor, so the out-of-place form computes the same value.
+                name = name[:-1]
+                api = f"torch.Tensor.{name}"
             rule = self.ctx.table.get(api)
             if api in METHOD_HANDLERS or rule is not None:
                 recv = self.visit(receiver)

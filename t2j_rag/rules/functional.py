@@ -97,7 +97,7 @@ def _dropout(api: str):
         follows_mode = training is _MISSING and "self.deterministic" in ast.unparse(b["training"])
         if follows_mode and api != F + "alpha_dropout" and tr.ctx.in_module_method:
             # training=self.training: identity in eval, a fresh mask from the module's own key in training
-            tr.ctx.uses_dropout_rngs = True
+            tr.ctx.uses_rngs = True
             _need(tr, "t2j_dropout")
             return call("t2j_dropout", b["input"], b.get("p", ast.Constant(0.5)), b["training"],
                         jexpr("self.t2j_rngs"), channels=ast.Constant(api != F + "dropout"))

@@ -34,7 +34,12 @@ def _conv(nd: int, transpose: bool):
                "padding_mode"])
 
     def handler(tr, args, keywords):
-        b = _bind(api, params, args, keywords, drop=("device", "dtype"))
+        # `**kwargs` forwarded by a wrapper (Inception's BasicConv2d) goes on to the helper, which takes
+        # PyTorch's parameter names; a name it does not take fails loudly when the module is built.
+        splats = [k for k in keywords if k.arg is None]
+        b = _bind(api, params, args, [k for k in keywords if k.arg is not None], drop=("device", "dtype"))
+        if splats and transpose:
+            raise Unsupported(api, "**kwargs passed to a ConvTranspose is not handled")
         mode = literal(b.pop("padding_mode", ast.Constant("zeros")))
         if mode != "zeros":
             if transpose or mode not in ("reflect", "replicate", "circular"):
@@ -42,12 +47,16 @@ def _conv(nd: int, transpose: bool):
                                        "'reflect', 'replicate', 'circular' (note layers-conv-padding)")
             # Pad explicitly with the mode, then convolve unpadded; the helper is still an nnx.Conv (kernel/bias).
             _need(tr, "ConvPaddedNCHW")
-            return call("ConvPaddedNCHW", **b, padding_mode=ast.Constant(mode), ndim=ast.Constant(nd), **RNGS)
+            made = call("ConvPaddedNCHW", **b, padding_mode=ast.Constant(mode), ndim=ast.Constant(nd), **RNGS)
+            made.keywords += splats
+            return made
         if transpose and literal(b.get("groups", ast.Constant(1))) != 1:
             raise Unsupported(api, "grouped ConvTranspose has no nnx.ConvTranspose counterpart")
         helper = "ConvTransposeNCHW" if transpose else "ConvNCHW"
         _need(tr, helper)
-        return call(helper, **b, ndim=ast.Constant(nd), **RNGS)
+        made = call(helper, **b, ndim=ast.Constant(nd), **RNGS)
+        made.keywords += splats
+        return made
     return handler
 
 

@@ -224,6 +224,13 @@ def t2j_dropout(x, p, training, rngs, channels=False):
     return jnp.where(keep, x / (1.0 - p), 0.0)
 ''')
 
+_helper("t2j_random_like", '''
+def t2j_random_like(key, x, normal=True, dtype=None):
+    """torch.randn_like / rand_like: standard normal or uniform [0, 1) draws shaped like x."""
+    dtype = x.dtype if dtype is None else dtype
+    return jax.random.normal(key, x.shape, dtype) if normal else jax.random.uniform(key, x.shape, dtype)
+''')
+
 _helper("t2j_pad", '''
 def t2j_pad(x, pad, mode="constant", value=0.0):
     """F.pad: `pad` lists (left, right) pairs starting from the LAST axis."""

@@ -19,9 +19,9 @@ import ast
 
 from .calls import _MISSING, literal
 from .context import Unsupported
-from .expressions import call
+from .expressions import call, jexpr
 from .layers import LAYER_HANDLERS, RNGS
-from .special import _bind, _need
+from .special import HANDLERS, _bind, _need
 
 NN = "torch.nn."
 _DROP = ("device", "dtype")
@@ -113,3 +113,16 @@ LAYER_HANDLERS[NN + "MultiheadAttention"] = _attention
 for _kind in ("Encoder", "Decoder"):
     LAYER_HANDLERS[f"{NN}Transformer{_kind}Layer"] = _transformer_layer(_kind)
     LAYER_HANDLERS[f"{NN}Transformer{_kind}"] = _stack(_kind)
+
+
+def _square_subsequent_mask(tr, args, keywords):
+    """nn.Transformer.generate_square_subsequent_mask(sz): 0 on and below the diagonal, -inf above
+    (note seq-attn-mask-bool-conventions); `device`/`dtype` place it, float32 is the default."""
+    api = NN + "Transformer.generate_square_subsequent_mask"
+    b = _bind(api, ["sz", "device", "dtype"], args, keywords, drop=("device",))
+    size = ast.Tuple(elts=[b["sz"], b["sz"]], ctx=ast.Load())
+    full = call("jnp.full", size, jexpr("-jnp.inf"), dtype=b.get("dtype", jexpr("jnp.float32")))
+    return call("jnp.triu", full, k=ast.Constant(1))
+
+
+HANDLERS[NN + "Transformer.generate_square_subsequent_mask"] = _square_subsequent_mask

@@ -98,11 +98,34 @@ def _factory_call(tr, api, shape, dtype):
     extra = {"dtype": dtype} if dtype is not None else {}
     name = api.rsplit(".", 1)[1]
     if name in ("randn", "rand"):
-        if not tr.ctx.in_init:
-            raise Unsupported(api, "random numbers in a forward pass need an explicit PRNG key (note tensors-random-keys)")
         fn = "jax.random.normal" if name == "randn" else "jax.random.uniform"
-        return call(fn, jexpr("rngs.params()"), shape, **extra)
+        return call(fn, _random_key(tr, api), shape, **extra)
     return call("jnp.zeros" if name == "empty" else f"jnp.{name}", shape, **extra)
+
+
+def _random_key(tr, api: str) -> ast.expr:
+    """A fresh key: from `rngs` in __init__, from the module's own stream in its other methods
+    (same distribution as PyTorch, not the same numbers); elsewhere there is no key to use."""
+    if tr.ctx.in_init:
+        return jexpr("rngs.params()")
+    if tr.ctx.in_module_method:
+        tr.ctx.uses_rngs = True
+        return jexpr("self.t2j_rngs.noise()")
+    raise Unsupported(api, "random numbers outside a module need an explicit PRNG key (note tensors-random-keys)")
+
+
+def _random_like(name: str):
+    api = f"torch.{name}_like"
+
+    def handler(tr, args, keywords):
+        b = _bind(api, ["input", "dtype"], args, keywords)
+        _need(tr, "t2j_random_like")
+        return call("t2j_random_like", _random_key(tr, api), b.pop("input"), ast.Constant(name == "randn"), **b)
+    return handler
+
+
+HANDLERS["torch.randn_like"] = _random_like("randn")
+HANDLERS["torch.rand_like"] = _random_like("rand")
 
 
 for _api in ("torch.zeros", "torch.ones", "torch.empty", "torch.randn", "torch.rand"):

@@ -84,8 +84,21 @@ class StatementTranslator:
                     and not self.ctx.is_torch(func.value):
                 # Tensor.sort returns a new tensor; a sort whose result is discarded is a Python list's.
                 return [s]
+        if isinstance(s, (ast.Return, ast.Assign)) and isinstance(s.value, ast.Call) \
+                and isinstance(s.value.func, ast.Attribute) and isinstance(s.value.func.value, ast.Name):
+            # `return out.scatter_add_(...)` / `y = x.add_(1)`: update the name, then use it.
+            inplace = self._inplace(s.value)
+            if inplace is not None:
+                s.value = ast.Name(s.value.func.value.id, ast.Load())
+                return [inplace, s]
         if isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Subscript):
             return [self._index_assign(s.targets[0], None, s.value)]
+        if self.ctx.in_init and isinstance(s, ast.Assign) and isinstance(s.value, ast.Constant) \
+                and s.value.value is None and len(s.targets) == 1 and dotted(s.targets[0]) is not None \
+                and dotted(s.targets[0]).startswith("self.") and s.targets[0].attr in self.ctx.reassigned:
+            # Flax makes an attribute first set to None static, and then refuses a layer in it.
+            s.value = jexpr("nnx.data(None)")
+            return [s]
         if isinstance(s, ast.AugAssign) and isinstance(s.target, ast.Subscript):
             return [self._index_assign(s.target, s.op, s.value)]
         if isinstance(s, ast.With):

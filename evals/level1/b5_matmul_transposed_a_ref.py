@@ -1,0 +1,9 @@
+from flax import nnx
+
+
+class Model(nnx.Module):
+    def __init__(self, *, rngs: nnx.Rngs):
+        pass
+
+    def __call__(self, a, b):
+        return a.T @ b
