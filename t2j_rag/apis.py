@@ -133,6 +133,11 @@ def _root_name(node: ast.AST) -> str | None:
     return node.id if isinstance(node, ast.Name) else None
 
 
+def is_layer_api(api: str) -> bool:
+    """`torch.nn.Conv2d`-style names: a torch.nn class (a layer constructor), not a function."""
+    return api.startswith("torch.nn.") and api.count(".") == 2 and api.rsplit(".", 1)[1][:1].isupper()
+
+
 def dotted(node: ast.AST) -> str | None:
     """`a.b.c` for a chain of attributes on a name, else None."""
     parts: list[str] = []

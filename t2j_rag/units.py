@@ -20,7 +20,7 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .apis import dotted, extract_apis, is_torch_module, torch_aliases
+from .apis import dotted, extract_apis, is_layer_api, is_torch_module, torch_aliases
 from .errors import InputError
 
 HARNESS = ("get_inputs", "get_init_inputs")
@@ -122,9 +122,7 @@ def _layer_builders(tree: ast.Module, aliases: dict[str, str]) -> list[str]:
             continue
         for sub in ast.walk(node):
             if isinstance(sub, ast.Call):
-                api = resolve(sub.func)
-                layer = api.startswith("torch.nn.") and api.count(".") == 2 and api.rsplit(".", 1)[1][:1].isupper()
-                if layer or (isinstance(sub.func, ast.Name) and sub.func.id in classes):
+                if is_layer_api(resolve(sub.func)) or (isinstance(sub.func, ast.Name) and sub.func.id in classes):
                     found.append(node.name)
                     break
     return found

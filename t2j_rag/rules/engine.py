@@ -20,6 +20,7 @@ import builtins
 import textwrap
 from dataclasses import dataclass, field
 
+from ..apis import is_layer_api
 from .context import Context, Untranslated, Unsupported, dotted
 from .expressions import ExprTranslator, jexpr
 from .statements import StatementTranslator
@@ -150,7 +151,8 @@ def _class(node: ast.ClassDef, ctx: Context, st: StatementTranslator) -> ast.stm
         body.insert(0, ast.parse("def __init__(self, *, rngs: nnx.Rngs):\n    pass").body[0])
     init = next((f for f in body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None)
     if ctx.uses_rngs and init is not None:
-        init.body.insert(0, ast.parse("self.t2j_rngs = rngs  # keys for dropout and random draws in the forward pass").body[0])
+        # keys for dropout and random draws in the forward pass
+        init.body.insert(0, ast.parse("self.t2j_rngs = rngs").body[0])
     if ctx.uses_training and init is not None:
         # nnx's eval()/train() set `deterministic` on every submodule that has it.
         init.body.insert(0, ast.parse("self.deterministic = False").body[0])
@@ -166,9 +168,7 @@ def _layer_factories(cls: ast.ClassDef, ctx: Context) -> set[str]:
         if isinstance(item, ast.FunctionDef) and item.name not in ("__init__", "forward"):
             for sub in ast.walk(item):
                 if isinstance(sub, ast.Call):
-                    api = ctx.resolve(sub.func) or ""
-                    name = api.rsplit(".", 1)[-1]
-                    if (api.startswith("torch.nn.") and api.count(".") == 2 and name[:1].isupper()) or (
+                    if is_layer_api(ctx.resolve(sub.func) or "") or (
                             isinstance(sub.func, ast.Name) and sub.func.id in ctx.module_classes):
                         found.add(item.name)
                         break

@@ -93,9 +93,9 @@ class StatementTranslator:
                 return [inplace, s]
         if isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Subscript):
             return [self._index_assign(s.targets[0], None, s.value)]
-        if self.ctx.in_init and isinstance(s, ast.Assign) and isinstance(s.value, ast.Constant) \
-                and s.value.value is None and len(s.targets) == 1 and dotted(s.targets[0]) is not None \
-                and dotted(s.targets[0]).startswith("self.") and s.targets[0].attr in self.ctx.reassigned:
+        target = s.targets[0] if isinstance(s, ast.Assign) and len(s.targets) == 1 else None
+        if self.ctx.in_init and isinstance(target, ast.Attribute) and dotted(target.value) == "self" \
+                and target.attr in self.ctx.reassigned and isinstance(s.value, ast.Constant) and s.value.value is None:
             # Flax makes an attribute first set to None static, and then refuses a layer in it.
             s.value = jexpr("nnx.data(None)")
             return [s]
