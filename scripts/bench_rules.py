@@ -2,6 +2,7 @@
 
     python scripts/bench_rules.py                       # timing on a synthetic 300-line file + the dev cases
     python scripts/bench_rules.py --verify DIR [DIR...] # also translate+verify every case file under each DIR
+    python scripts/bench_rules.py --verify evals/level1 evals/level2 evals/level3 --only 'b5_*'   # one batch
                                                         # (e.g. evals/level1 evals/level2 evals/level3)
 
 A case file is any `*.py` with `get_inputs()` that is not a `*_ref.py` reference. Figures are printed,
@@ -15,6 +16,7 @@ import os
 import statistics
 import sys
 import time
+from fnmatch import fnmatch
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -65,14 +67,14 @@ def bench_time() -> None:
         print(f"  {path.name:<24} {1000 * (time.perf_counter() - t0):6.1f} ms")
 
 
-def bench_verify(dirs: list[str]) -> None:
+def bench_verify(dirs: list[str], only: str = "*") -> None:
     from t2j_rag.sandbox import Worker
     from t2j_rag.verify import VerifyOptions, has_inputs, verify_code
 
     worker = Worker()
     try:
         for d in dirs:
-            files = [p for p in sorted(Path(d).glob("*.py")) if not p.stem.endswith("_ref")]
+            files = [p for p in sorted(Path(d).glob("*.py")) if not p.stem.endswith("_ref") and fnmatch(p.stem, only)]
             files = [p for p in files if has_inputs(p.read_text())]
             passed = complete = 0
             times = []
@@ -97,10 +99,11 @@ def bench_verify(dirs: list[str]) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--verify", nargs="*", default=[], help="directories of case files to translate and verify")
+    ap.add_argument("--only", default="*", help="with --verify: only cases whose name matches this glob (b5_*)")
     args = ap.parse_args()
     bench_time()
     if args.verify:
-        bench_verify(args.verify)
+        bench_verify(args.verify, args.only)
 
 
 if __name__ == "__main__":
