@@ -67,6 +67,14 @@ def test_no_case_duplicates_or_nearly_duplicates_a_corpus_entry():
     assert worst[0] < NEAR_DUPLICATE, f"{worst[1]} nearly duplicates corpus entry {worst[2]} ({worst[0]:.2f})"
 
 
+def test_no_two_cases_nearly_duplicate_each_other():
+    # A batch measured as held out must not re-measure an operator an earlier batch already covers.
+    fps = [(c.id, Fingerprint(c.torch_code)) for c in SUITE.cases]
+    worst = max((similarity(a, b), ia, ib) for i, (ia, a) in enumerate(fps) for ib, b in fps[i + 1:])
+    print(f"max similarity between two evaluation cases: {worst[0]:.3f} ({worst[1]} ~ {worst[2]})")
+    assert worst[0] < NEAR_DUPLICATE, f"{worst[1]} nearly duplicates {worst[2]} ({worst[0]:.2f})"
+
+
 def test_the_duplicate_check_catches_a_renamed_and_resized_copy():
     entry_id, code, fp = next(c for c in _corpus_fingerprints() if c[0] == "conv-depthwise-separable")
     copy = re.sub(r"\bself\.(\w+)", lambda m: f"self.renamed_{m.group(1)}", code)
