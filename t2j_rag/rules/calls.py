@@ -28,6 +28,11 @@ def literal(node: ast.AST):
         return _MISSING
 
 
+def is_none(node) -> bool:
+    """An omitted argument (None) or a literal `None`."""
+    return node is None or (isinstance(node, ast.Constant) and node.value is None)
+
+
 def value_node(value) -> ast.expr:
     """An AST for a plain TOML/Python value (lists become tuples: JAX wants hashable static args)."""
     if isinstance(value, list):

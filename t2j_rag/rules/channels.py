@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import ast
 
-from .calls import _MISSING, literal
+from .calls import _MISSING, is_none, literal
 from .context import Unsupported
 from .expressions import call
 from .layers import LAYER_HANDLERS
@@ -26,10 +26,6 @@ from .special import HANDLERS, _bind, _need
 
 F = "torch.nn.functional."
 NN = "torch.nn."
-
-
-def _is_none(node) -> bool:
-    return node is None or (isinstance(node, ast.Constant) and node.value is None)
 
 
 def _group_norm(tr, args, keywords):
@@ -46,7 +42,7 @@ def _instance_norm(tr, args, keywords):
     if literal(b.pop("use_input_stats", ast.Constant(True))) is not True:
         raise Unsupported(api, "use_input_stats=False (normalising with running statistics) is not handled "
                                "(note modules-instancenorm-defaults)")
-    if not (_is_none(b.pop("running_mean", None)) and _is_none(b.pop("running_var", None))):
+    if not (is_none(b.pop("running_mean", None)) and is_none(b.pop("running_var", None))):
         raise Unsupported(api, "running_mean/running_var are updated in place by PyTorch; not handled "
                                "(note modules-instancenorm-defaults)")
     b.pop("momentum", None)  # only moves the running statistics
@@ -61,8 +57,8 @@ def _batch_norm(tr, args, keywords):
     if literal(b.pop("training", ast.Constant(False))) is not False:
         raise Unsupported(api, "training=True (batch statistics and in-place running-stat updates) is not "
                                "handled, only training=False (note modules-batchnorm-layout-axis)")
-    if "running_mean" not in b or "running_var" not in b or _is_none(b["running_mean"]) \
-            or _is_none(b["running_var"]):
+    if "running_mean" not in b or "running_var" not in b or is_none(b["running_mean"]) \
+            or is_none(b["running_var"]):
         raise Unsupported(api, "inference-mode batch_norm needs running_mean and running_var")
     b.pop("momentum", None)
     _need(tr, "t2j_batch_norm")
@@ -101,7 +97,7 @@ def _check_mode(api: str, b: dict, default_mode: str = "nearest") -> None:
         raise Unsupported(api, "align_corners is only valid for the linear modes")
     if literal(b.pop("antialias", ast.Constant(False))) is not False:
         raise Unsupported(api, "antialias=True is not handled (note rules-interpolate)")
-    if _is_none(b.get("size")) and _is_none(b.get("scale_factor")):
+    if is_none(b.get("size")) and is_none(b.get("scale_factor")):
         raise Unsupported(api, "one of size or scale_factor must be given")
 
 

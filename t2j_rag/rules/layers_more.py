@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import ast
 
-from .calls import literal
+from .calls import is_none, literal
 from .context import Unsupported
 from .expressions import call, jexpr
 from .layers import LAYER_HANDLERS, RNGS
@@ -35,10 +35,6 @@ def _partial(tr, helper: str, **kw: ast.expr) -> ast.expr:
     _need(tr, helper)
     tr.ctx.uses_functools = True
     return call("functools.partial", jexpr(helper), **kw)
-
-
-def _is_none(node) -> bool:
-    return node is None or (isinstance(node, ast.Constant) and node.value is None)
 
 
 # --- functional convolutions -----------------------------------------------------------------
@@ -259,7 +255,7 @@ _BAG_ONLY_GRAD = ("scale_grad_by_freq", "sparse")  # change how gradients are fo
 
 
 def _bag_checks(api: str, b: dict) -> None:
-    if not _is_none(b.pop("max_norm", None)):
+    if not is_none(b.pop("max_norm", None)):
         raise Unsupported(api, "max_norm renormalises the looked-up rows of the table in place; not handled "
                                "(note modules-embedding-padding-init)")
     b.pop("norm_type", None)  # only used with max_norm
@@ -275,7 +271,7 @@ def _embedding_bag_module(tr, args, keywords):
     b = _bind(api, ["num_embeddings", "embedding_dim", "max_norm", "norm_type", "scale_grad_by_freq", "mode",
                     "sparse", "_weight", "include_last_offset", "padding_idx"], args, keywords,
               drop=("device", "dtype"))
-    if not _is_none(b.pop("_weight", None)):
+    if not is_none(b.pop("_weight", None)):
         raise Unsupported(api, f"_weight (an initial table) is not handled ({NOTE})")
     _bag_checks(api, b)
     _need(tr, "EmbeddingBagTorch")
@@ -295,7 +291,7 @@ def _embedding(tr, args, keywords):
     api = F + "embedding"
     b = _bind(api, ["input", "weight", "padding_idx", "max_norm", "norm_type", "scale_grad_by_freq", "sparse"],
               args, keywords, drop=())
-    if not _is_none(b.get("max_norm")):
+    if not is_none(b.get("max_norm")):
         raise Unsupported(api, "max_norm renormalises the looked-up rows of the weight in place; not handled "
                                "(note modules-embedding-padding-init)")
     # padding_idx, scale_grad_by_freq and sparse only change the gradient; the forward is a row lookup.
@@ -340,7 +336,7 @@ def _upsample_fixed(name: str, mode: str, corners):
 
     def handler(tr, args, keywords):
         b = _bind(api, ["input", "size", "scale_factor"], args, keywords, drop=())
-        if _is_none(b.get("size")) and _is_none(b.get("scale_factor")):
+        if is_none(b.get("size")) and is_none(b.get("scale_factor")):
             raise Unsupported(api, "one of size or scale_factor must be given")
         _need(tr, "t2j_interpolate")
         extra = {} if corners is None else {"align_corners": ast.Constant(corners)}

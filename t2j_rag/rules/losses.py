@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import ast
 
-from .calls import _MISSING, literal
+from .calls import _MISSING, is_none, literal
 from .context import Unsupported
 from .expressions import call, jexpr
 from .layers import LAYER_HANDLERS
@@ -95,14 +95,10 @@ DISTANCES = {
 }
 
 
-def _is_none(node) -> bool:
-    return isinstance(node, ast.Constant) and node.value is None
-
-
 def _check_options(api: str, name: str, b: dict) -> None:
     """Refuse the deprecated arguments and literal option values PyTorch itself would reject."""
     for opt in DEPRECATED:
-        if opt in b and not _is_none(b[opt]):
+        if opt in b and not is_none(b[opt]):
             raise Unsupported(api, f"the deprecated {opt}= argument is not translated; replace size_average/reduce "
                                    "by the equivalent reduction= in the source (note rules-losses)")
         b.pop(opt, None)
@@ -146,7 +142,7 @@ def _module(cls: str, name: str, params: list[str], buffers: tuple[str, ...]):
         _check_options(api, name, b)
         helper = "t2j_" + name
         _need(tr, helper)
-        tensors = {k: b.pop(k) for k in buffers if k in b and not _is_none(b[k])}
+        tensors = {k: b.pop(k) for k in buffers if k in b and not is_none(b[k])}
         for k in buffers:
             b.pop(k, None)  # an explicit None is PyTorch's default
         if tensors:
