@@ -187,18 +187,6 @@ def test_untranslatable_interpolate_mode_file_is_partial(tmp_path, worker):
     assert not verify_code(sf.text, code, VerifyOptions(), worker).passed
 
 
-def _helper_namespace(*names):
-    import jax
-    import jax.numpy as jnp
-    from flax import nnx
-
-    from t2j_rag.rules.runtime import helper_source
-
-    ns = {"jax": jax, "jnp": jnp, "nnx": nnx}
-    exec(helper_source(names), ns)
-    return ns
-
-
 @pytest.mark.parametrize("shape, kwargs", [
     ((2, 3, 5, 7), dict(size=(3, 4), mode="nearest")),
     ((2, 3, 5, 7), dict(scale_factor=1.5, mode="nearest")),
@@ -215,9 +203,11 @@ def test_interpolate_helper_matches_torch(shape, kwargs):
     import numpy as np
     import torch
 
+    from t2j_rag.rules.runtime.interpolate import t2j_interpolate
+
     x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
     want = torch.nn.functional.interpolate(torch.from_numpy(x), **kwargs).numpy()
-    got = np.asarray(_helper_namespace("t2j_interpolate")["t2j_interpolate"](x, **kwargs))
+    got = np.asarray(t2j_interpolate(x, **kwargs))
     assert got.shape == want.shape
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
 
@@ -225,7 +215,8 @@ def test_interpolate_helper_matches_torch(shape, kwargs):
 def test_addmm_family_helper_ignores_nan_input_only_when_beta_is_zero():
     import numpy as np
 
-    add = _helper_namespace("t2j_scaled_add")["t2j_scaled_add"]
+    from t2j_rag.rules.runtime.products import t2j_scaled_add as add
+
     prod = np.ones((2, 2), np.float32)
     nan = np.full((2, 2), np.nan, np.float32)
     assert np.array_equal(np.asarray(add(nan, prod, beta=0, alpha=3.0)), 3 * prod)
@@ -292,12 +283,12 @@ def test_recurrent_helper_matches_torch_lstm_state_conventions():
     import torch
     from flax import nnx
 
+    from t2j_rag.rules.runtime.recurrent import TorchRecurrent
     from t2j_rag.weights import convert_module
 
-    ns = _helper_namespace("TorchRecurrent")
     torch.manual_seed(0)
     tm = torch.nn.GRU(3, 5, num_layers=2, bidirectional=True).eval()
-    jm = ns["TorchRecurrent"]("gru", 3, 5, num_layers=2, bidirectional=True, rngs=nnx.Rngs(0))
+    jm = TorchRecurrent("gru", 3, 5, num_layers=2, bidirectional=True, rngs=nnx.Rngs(0))
     convert_module(tm, jm)
     x, h0 = torch.randn(4, 2, 3), torch.randn(4, 2, 5)
     with torch.no_grad():
@@ -320,9 +311,11 @@ def test_normalize_helper_matches_torch_for_every_order(p, axis):
     import numpy as np
     import torch
 
+    from t2j_rag.rules.runtime.norms import t2j_normalize
+
     x = np.random.default_rng(0).standard_normal((3, 4, 5)).astype("float32")
     want = torch.nn.functional.normalize(torch.tensor(x), p=p, dim=axis).numpy()
-    got = np.asarray(_helper_namespace("t2j_normalize")["t2j_normalize"](x, p, axis))
+    got = np.asarray(t2j_normalize(x, p, axis))
     np.testing.assert_allclose(got, want, atol=1e-6)
 
 

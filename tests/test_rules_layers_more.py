@@ -1,6 +1,6 @@
-"""More torch.nn layers and functional ops in the rules engine: the helpers in
-`t2j_rag/rules/runtime_layers.py` against PyTorch numerically, and the options the
-handlers in `t2j_rag/rules/layers_more.py` refuse, which must stay partial with a reason."""
+"""More torch.nn layers and functional ops in the rules engine: the runtime helpers in
+`t2j_rag/rules/runtime/` against PyTorch numerically, and the options the handlers in
+`t2j_rag/rules/handlers/` refuse, which must stay partial with a reason."""
 
 import numpy as np
 import pytest
@@ -8,18 +8,6 @@ import pytest
 from t2j_rag.rules import translate_unit
 
 CONTEXT = "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n"
-
-
-def _ns(*names):
-    import jax
-    import jax.numpy as jnp
-    from flax import nnx
-
-    from t2j_rag.rules.runtime import helper_source
-
-    ns = {"jax": jax, "jnp": jnp, "nnx": nnx}
-    exec(helper_source(names), ns)
-    return ns
 
 
 def _close(jax_out, torch_out, tol=1e-5):
@@ -43,12 +31,14 @@ def _rand(*shape, seed=0):
 def test_functional_conv_matches_torch(nd, kwargs):
     import torch.nn.functional as F
 
+    from t2j_rag.rules.runtime.conv import t2j_conv
+
     groups = kwargs.get("groups", 1)
     x = _rand(2, 4, *(9, 8, 7)[:nd])
     w = _rand(6, 4 // groups, *(3, 2, 4)[:nd], seed=1)
     b = _rand(6, seed=2)
     want = getattr(F, f"conv{nd}d")(x, w, b, **kwargs)
-    got = _ns("t2j_conv")["t2j_conv"](x.numpy(), w.numpy(), b.numpy(), **kwargs)
+    got = t2j_conv(x.numpy(), w.numpy(), b.numpy(), **kwargs)
     _close(got, want, 1e-4)
 
 
@@ -61,12 +51,14 @@ def test_functional_conv_matches_torch(nd, kwargs):
 def test_functional_conv_transpose_matches_torch(nd, kwargs):
     import torch.nn.functional as F
 
+    from t2j_rag.rules.runtime.conv import t2j_conv_transpose
+
     groups = kwargs.get("groups", 1)
     x = _rand(2, 4, *(5, 4, 3)[:nd])
     w = _rand(4, 6 // groups, *(3, 4, 2)[:nd], seed=1)
     b = _rand(6, seed=2)
     want = getattr(F, f"conv_transpose{nd}d")(x, w, b, **kwargs)
-    got = _ns("t2j_conv_transpose")["t2j_conv_transpose"](x.numpy(), w.numpy(), b.numpy(), **kwargs)
+    got = t2j_conv_transpose(x.numpy(), w.numpy(), b.numpy(), **kwargs)
     assert tuple(got.shape) == tuple(want.shape)
     _close(got, want, 1e-4)
 
@@ -79,30 +71,34 @@ def test_functional_conv_transpose_matches_torch(nd, kwargs):
 def test_unfold_and_fold_match_torch(kwargs):
     import torch.nn.functional as F
 
+    from t2j_rag.rules.runtime.shapes import t2j_fold, t2j_unfold
+
     x = _rand(2, 3, 7, 6)
-    ns = _ns("t2j_unfold", "t2j_fold")
     cols = F.unfold(x, **kwargs)
-    _close(ns["t2j_unfold"](x.numpy(), **kwargs), cols)
-    _close(ns["t2j_fold"](cols.numpy(), (7, 6), **kwargs), F.fold(cols, (7, 6), **kwargs))
+    _close(t2j_unfold(x.numpy(), **kwargs), cols)
+    _close(t2j_fold(cols.numpy(), (7, 6), **kwargs), F.fold(cols, (7, 6), **kwargs))
 
 
 def test_shuffles_match_torch():
     import torch.nn.functional as F
 
-    ns = _ns("t2j_pixel_shuffle", "t2j_pixel_unshuffle", "t2j_channel_shuffle")
+    from t2j_rag.rules.runtime.shapes import t2j_channel_shuffle, t2j_pixel_shuffle, t2j_pixel_unshuffle
+
     x = _rand(2, 12, 3, 5)
-    _close(ns["t2j_pixel_shuffle"](x.numpy(), 2), F.pixel_shuffle(x, 2))
+    _close(t2j_pixel_shuffle(x.numpy(), 2), F.pixel_shuffle(x, 2))
     y = _rand(2, 3, 6, 4)
-    _close(ns["t2j_pixel_unshuffle"](y.numpy(), 2), F.pixel_unshuffle(y, 2))
-    _close(ns["t2j_channel_shuffle"](x.numpy(), 3), F.channel_shuffle(x, 3))
+    _close(t2j_pixel_unshuffle(y.numpy(), 2), F.pixel_unshuffle(y, 2))
+    _close(t2j_channel_shuffle(x.numpy(), 3), F.channel_shuffle(x, 3))
 
 
 @pytest.mark.parametrize("shape, size", [((2, 7, 5, 4), 3), ((2, 6, 9), 4), ((1, 5, 2, 3, 2), 2)])
 def test_local_response_norm_matches_torch(shape, size):
     import torch.nn.functional as F
 
+    from t2j_rag.rules.runtime.norms import t2j_local_response_norm
+
     x = _rand(*shape) * 3
-    got = _ns("t2j_local_response_norm")["t2j_local_response_norm"](x.numpy(), size, 0.01, 0.6, 1.5)
+    got = t2j_local_response_norm(x.numpy(), size, 0.01, 0.6, 1.5)
     _close(got, F.local_response_norm(x, size, 0.01, 0.6, 1.5))
 
 
@@ -115,9 +111,11 @@ def test_local_response_norm_matches_torch(shape, size):
 def test_lp_pool_matches_torch(nd, kwargs):
     import torch.nn.functional as F
 
+    from t2j_rag.rules.runtime.pooling import t2j_lp_pool
+
     x = _rand(2, 3, *(9, 7)[:nd]).abs() if kwargs["norm_type"] == 1.5 else _rand(2, 3, *(9, 7)[:nd])
-    got = _ns("t2j_lp_pool")["t2j_lp_pool"](x.numpy(), kwargs["norm_type"], nd, kwargs["kernel_size"],
-                                            kwargs.get("stride"), kwargs.get("ceil_mode", False))
+    got = t2j_lp_pool(x.numpy(), kwargs["norm_type"], nd, kwargs["kernel_size"],
+                      kwargs.get("stride"), kwargs.get("ceil_mode", False))
     _close(got, getattr(F, f"lp_pool{nd}d")(x, **kwargs), 1e-4)
 
 
@@ -125,23 +123,23 @@ def test_activation_helpers_match_torch():
     import torch
     import torch.nn.functional as F
 
+    from t2j_rag.rules.runtime import activations as ns
+
     x = torch.tensor([-2.0, -0.5, -0.3, 0.0, 0.3, 0.5, 0.7, 3.0, 25.0])
-    ns = _ns("t2j_softshrink", "t2j_hardshrink", "t2j_tanhshrink", "t2j_threshold", "t2j_softmin",
-             "t2j_softmax2d", "t2j_hardtanh", "t2j_softplus", "t2j_rrelu_eval")
     xn = x.numpy()
-    _close(ns["t2j_softshrink"](xn, 0.5), F.softshrink(x, 0.5))   # the band edges +-0.5 are ties
-    _close(ns["t2j_hardshrink"](xn, 0.5), F.hardshrink(x, 0.5))
-    _close(ns["t2j_tanhshrink"](xn), F.tanhshrink(x))
-    _close(ns["t2j_threshold"](xn, 0.3, -7.0), F.threshold(x, 0.3, -7.0))
-    _close(ns["t2j_hardtanh"](xn, -0.4, 2.0), F.hardtanh(x, -0.4, 2.0))
-    _close(ns["t2j_softplus"](xn, 2.0, 1.0), F.softplus(x, 2.0, 1.0))
-    _close(ns["t2j_softplus"](xn), F.softplus(x))
-    _close(ns["t2j_rrelu_eval"](xn, 0.1, 0.3), F.rrelu(x, 0.1, 0.3, training=False))
+    _close(ns.t2j_softshrink(xn, 0.5), F.softshrink(x, 0.5))   # the band edges +-0.5 are ties
+    _close(ns.t2j_hardshrink(xn, 0.5), F.hardshrink(x, 0.5))
+    _close(ns.t2j_tanhshrink(xn), F.tanhshrink(x))
+    _close(ns.t2j_threshold(xn, 0.3, -7.0), F.threshold(x, 0.3, -7.0))
+    _close(ns.t2j_hardtanh(xn, -0.4, 2.0), F.hardtanh(x, -0.4, 2.0))
+    _close(ns.t2j_softplus(xn, 2.0, 1.0), F.softplus(x, 2.0, 1.0))
+    _close(ns.t2j_softplus(xn), F.softplus(x))
+    _close(ns.t2j_rrelu_eval(xn, 0.1, 0.3), F.rrelu(x, 0.1, 0.3, training=False))
     m = _rand(2, 3, 4, 5)
     with pytest.warns(UserWarning):
         legacy = F.softmin(m)  # implicit dim: PyTorch picks 1 for a 4-d input
-    _close(ns["t2j_softmin"](m.numpy()), legacy)
-    _close(ns["t2j_softmax2d"](m.numpy()), torch.nn.Softmax2d()(m))
+    _close(ns.t2j_softmin(m.numpy()), legacy)
+    _close(ns.t2j_softmax2d(m.numpy()), torch.nn.Softmax2d()(m))
 
 
 def test_rms_norm_matches_torch_including_machine_eps():
@@ -149,19 +147,22 @@ def test_rms_norm_matches_torch_including_machine_eps():
     import torch.nn.functional as F
 
     x = _rand(2, 3, 4) * 1e-4  # small values make eps matter
+    from t2j_rag.rules.runtime.norms import t2j_rms_norm
+
     w = _rand(3, 4, seed=1)
-    ns = _ns("t2j_rms_norm")
-    _close(ns["t2j_rms_norm"](x.numpy(), (3, 4), w.numpy()), F.rms_norm(x, (3, 4), w), 1e-4)
-    _close(ns["t2j_rms_norm"](x.numpy(), [4], eps=1e-3), F.rms_norm(x, [4], eps=1e-3), 1e-4)
+    _close(t2j_rms_norm(x.numpy(), (3, 4), w.numpy()), F.rms_norm(x, (3, 4), w), 1e-4)
+    _close(t2j_rms_norm(x.numpy(), [4], eps=1e-3), F.rms_norm(x, [4], eps=1e-3), 1e-4)
     assert torch.finfo(torch.float32).eps == float(np.finfo(np.float32).eps)
 
 
 def test_bilinear_matches_torch():
     import torch.nn.functional as F
 
+    from t2j_rag.rules.runtime.products import t2j_bilinear
+
     x1, x2 = _rand(2, 5, 3), _rand(2, 5, 4, seed=1)
     w, b = _rand(6, 3, 4, seed=2), _rand(6, seed=3)
-    got = _ns("t2j_bilinear")["t2j_bilinear"](x1.numpy(), x2.numpy(), w.numpy(), b.numpy())
+    got = t2j_bilinear(x1.numpy(), x2.numpy(), w.numpy(), b.numpy())
     _close(got, F.bilinear(x1, x2, w, b), 1e-4)
 
 
@@ -170,7 +171,8 @@ def test_embedding_bag_matches_torch(mode):
     import torch
     import torch.nn.functional as F
 
-    fn = _ns("t2j_embedding_bag")["t2j_embedding_bag"]
+    from t2j_rag.rules.runtime.embedding import t2j_embedding_bag as fn
+
     w = _rand(10, 4)
     flat = torch.tensor([1, 2, 4, 5, 4, 3, 2, 9, 0])
     offsets = torch.tensor([0, 3, 3, 7])  # bag 1 is empty
@@ -240,10 +242,12 @@ def test_random_modules_are_eval_exact_and_random_only_in_training():
     import jax.numpy as jnp
     from flax import nnx
 
-    ns = _ns("RReLUTorch", "AlphaDropoutTorch")
+    from t2j_rag.rules.runtime.activations import RReLUTorch
+    from t2j_rag.rules.runtime.dropout import AlphaDropoutTorch
+
     x = jnp.linspace(-3.0, 3.0, 4000).reshape(40, 10, 10)
-    rrelu = ns["RReLUTorch"](0.1, 0.3, rngs=nnx.Rngs(0))
-    drop = ns["AlphaDropoutTorch"](0.5, feature=True, rngs=nnx.Rngs(0))
+    rrelu = RReLUTorch(0.1, 0.3, rngs=nnx.Rngs(0))
+    drop = AlphaDropoutTorch(0.5, feature=True, rngs=nnx.Rngs(0))
     rrelu.eval()
     drop.eval()
     np.testing.assert_allclose(rrelu(x), jnp.where(x >= 0, x, 0.2 * x), rtol=1e-6)

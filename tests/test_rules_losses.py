@@ -12,18 +12,6 @@ CONTEXT = "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\
 RNG = np.random.default_rng(0)
 
 
-def _namespace(*names):
-    import jax
-    import jax.numpy as jnp
-    from flax import nnx
-
-    from t2j_rag.rules.runtime import helper_source
-
-    ns = {"jax": jax, "jnp": jnp, "nnx": nnx}
-    exec(helper_source(names), ns)
-    return ns
-
-
 def _f32(*shape):
     return RNG.standard_normal(shape).astype(np.float32)
 
@@ -106,11 +94,13 @@ CASES = [
 def test_loss_helper_matches_torch(name, inputs, kwargs):
     import torch
 
+    from t2j_rag.rules.runtime import distances, losses
+
     def to_torch(v):
         return torch.from_numpy(v) if isinstance(v, np.ndarray) else v
 
     want = getattr(torch.nn.functional, name)(*map(to_torch, inputs), **{k: to_torch(v) for k, v in kwargs.items()})
-    got = _namespace("t2j_" + name)["t2j_" + name](*inputs, **kwargs)
+    got = (getattr(losses, "t2j_" + name, None) or getattr(distances, "t2j_" + name))(*inputs, **kwargs)
     got = np.asarray(got)
     assert got.shape == tuple(want.shape)
     np.testing.assert_allclose(got, want.numpy(), rtol=2e-5, atol=2e-6)
@@ -120,10 +110,12 @@ def test_loss_helper_matches_torch(name, inputs, kwargs):
 def test_cdist_and_dist_match_torch(p):
     import torch
 
+    from t2j_rag.rules.runtime.distances import t2j_cdist
+
     a, b = _f32(2, 30, 4), _f32(2, 27, 4)
     b[:, 0] = a[:, 0]  # identical rows: distance 0
     want = torch.cdist(torch.from_numpy(a), torch.from_numpy(b), p=p, compute_mode="donot_use_mm_for_euclid_dist")
-    got = np.asarray(_namespace("t2j_cdist")["t2j_cdist"](a, b, p=p))
+    got = np.asarray(t2j_cdist(a, b, p=p))
     np.testing.assert_allclose(got, want.numpy(), rtol=1e-5, atol=1e-5)
     res = translate_unit(f"def f(x, y):\n    return torch.dist(x, y, {p!r}) + x.dist(y)\n", CONTEXT)
     assert not res.untranslated

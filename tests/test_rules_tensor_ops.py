@@ -1,4 +1,4 @@
-"""More torch tensor functions in the rules engine (t2j_rag/rules/tensor_ops.py, runtime_tensor.py and the
+"""More torch tensor functions in the rules engine (t2j_rag/rules/handlers/, runtime/tensor.py and the
 note rules-tensor-functions-more): each expression is translated, the translation is executed with
 jax, and the result is compared with PyTorch on inputs chosen to hit the traps (ties, negative
 values, even-length medians, repeated scatter indices); unsupported options stay partial."""
@@ -148,10 +148,9 @@ def test_named_results_answer_values_and_indices():
 def test_ties_report_the_last_running_extreme():
     import jax.numpy as jnp
 
-    from t2j_rag.rules.runtime import helper_source
-    ns = {"jax": __import__("jax"), "jnp": jnp}
-    exec(helper_source(["t2j_cumextreme"]), ns)
-    got = ns["t2j_cumextreme"](jnp.array([1.0, 3.0, 3.0, 2.0, 3.0]), 0, "max")
+    from t2j_rag.rules.runtime.tensor import t2j_cumextreme
+
+    got = t2j_cumextreme(jnp.array([1.0, 3.0, 3.0, 2.0, 3.0]), 0, "max")
     assert got.indices.tolist() == [0, 1, 2, 2, 4] and got.values.tolist() == [1.0, 3.0, 3.0, 3.0, 3.0]
 
 

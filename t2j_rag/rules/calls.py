@@ -14,23 +14,8 @@ from __future__ import annotations
 
 import ast
 
-from .context import Unsupported
+from .registry import MISSING, Unsupported, jexpr, literal
 from .schema import Rule
-
-_MISSING = object()
-
-
-def literal(node: ast.AST):
-    """The Python value of a literal node (numbers, strings, booleans, None, negatives), else _MISSING."""
-    try:
-        return ast.literal_eval(node)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return _MISSING
-
-
-def is_none(node) -> bool:
-    """An omitted argument (None) or a literal `None`."""
-    return node is None or (isinstance(node, ast.Constant) and node.value is None)
 
 
 def value_node(value) -> ast.expr:
@@ -40,11 +25,7 @@ def value_node(value) -> ast.expr:
     return ast.parse(repr(value), mode="eval").body
 
 
-def parse_expr(text: str) -> ast.expr:
-    return ast.parse(text, mode="eval").body
-
-
-def bind(api: str, rule: Rule, args: list[ast.expr], keywords: list[ast.keyword]) -> dict[str, ast.expr]:
+def bind_rule(api: str, rule: Rule, args: list[ast.expr], keywords: list[ast.keyword]) -> dict[str, ast.expr]:
     """Torch parameter name -> argument node, in parameter order."""
     names = list(rule.args)
     star = names[-1][1:] if names and names[-1].startswith("*") else None
@@ -72,7 +53,7 @@ def bind(api: str, rule: Rule, args: list[ast.expr], keywords: list[ast.keyword]
 def apply_rule(api: str, rule: Rule, args: list[ast.expr], keywords: list[ast.keyword],
                extra: dict[str, ast.expr] | None = None) -> ast.expr:
     """The JAX call for `api(*args, **keywords)` under `rule`; `extra` adds keywords (rngs)."""
-    bound = bind(api, rule, args, keywords)
+    bound = bind_rule(api, rule, args, keywords)
     out: list[tuple[str, ast.expr]] = []
     for tname, node in bound.items():
         if tname in rule.drop:
@@ -80,7 +61,7 @@ def apply_rule(api: str, rule: Rule, args: list[ast.expr], keywords: list[ast.ke
         if tname in rule.require:
             want = rule.require[tname]
             got = literal(node)
-            if got is _MISSING or got != want or type(got) is bool and not isinstance(want, bool):
+            if got is MISSING or got != want or type(got) is bool and not isinstance(want, bool):
                 raise Unsupported(api, f"{tname}={ast.unparse(node)} is only translated when it is {want!r} "
                                        f"(note {rule.note})")
             continue
@@ -88,11 +69,11 @@ def apply_rule(api: str, rule: Rule, args: list[ast.expr], keywords: list[ast.ke
             got = literal(node)
             table = rule.values[tname]
             key = got if isinstance(got, str) else repr(got)
-            if got is _MISSING or key not in table:
+            if got is MISSING or key not in table:
                 raise Unsupported(api, f"{tname}={ast.unparse(node)} has no mapping (note {rule.note})")
             node = value_node(table[key])
         elif tname in rule.exprs:
-            node = parse_expr(rule.exprs[tname].replace("{}", ast.unparse(node)))
+            node = jexpr(rule.exprs[tname].replace("{}", ast.unparse(node)))
         out.append((rule.rename.get(tname, tname), node))
     order = [n for n in rule.args if not n.startswith("*")]
     star = rule.args[-1][1:] if rule.args and rule.args[-1].startswith("*") else None
@@ -113,4 +94,4 @@ def apply_rule(api: str, rule: Rule, args: list[ast.expr], keywords: list[ast.ke
             kws.append(ast.keyword(arg=jname, value=value_node(value)))
     for jname, node in (extra or {}).items():
         kws.append(ast.keyword(arg=jname, value=node))
-    return ast.Call(func=parse_expr(rule.jax), args=positional, keywords=kws)
+    return ast.Call(func=jexpr(rule.jax), args=positional, keywords=kws)

@@ -18,6 +18,7 @@ import ast
 from dataclasses import dataclass, field
 
 from ..apis import dotted, torch_aliases  # noqa: F401 - dotted is re-exported to the rules modules
+from .paste import helper_names
 from .table import RuleTable
 
 
@@ -31,14 +32,6 @@ class Untranslated:
 
     def to_dict(self) -> dict:
         return {"line": self.line, "construct": self.construct, "reason": self.reason}
-
-
-class Unsupported(Exception):
-    """Raised inside the translation of a statement; the statement is kept with a TODO comment."""
-
-    def __init__(self, construct: str, reason: str) -> None:
-        super().__init__(f"{construct}: {reason}")
-        self.construct, self.reason = construct, reason
 
 
 @dataclass
@@ -71,11 +64,9 @@ class Context:
     def use_rule(self, rule) -> None:
         """Record that a data rule was applied; a rule whose target is one of the engine's helpers
         (`jax = "t2j_softshrink"`) pulls that helper into the translation."""
-        from .runtime import HELPERS
-
         self.rules_used.add(rule.note)
         head = rule.jax.split(".", 1)[0].split("(", 1)[0]
-        if head in HELPERS:
+        if head in helper_names():
             self.helpers.add(head)
 
     def resolve(self, node: ast.AST) -> str | None:

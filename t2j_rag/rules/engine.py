@@ -21,12 +21,13 @@ import textwrap
 from dataclasses import dataclass, field
 
 from ..apis import is_layer_api
-from .context import Context, Untranslated, Unsupported, dotted
-from .expressions import ExprTranslator, jexpr
+from ..units import BUILDERS_PREFIX
+from .context import Context, Untranslated, dotted
+from .expressions import ExprTranslator
+from .paste import HEADER, helper_source
+from .registry import Unsupported, jexpr
 from .statements import StatementTranslator
 from .table import RuleTable
-
-IMPORTS = ["import jax", "import jax.numpy as jnp", "from flax import nnx"]
 
 
 @dataclass
@@ -75,8 +76,6 @@ def _module_classes(tree: ast.Module, ctx: Context, foreign: set[str]) -> set[st
 
 def _layer_builders(context: str) -> set[str]:
     """The file's layer-building functions, as `units.split_source` lists them in the context."""
-    from ..units import BUILDERS_PREFIX
-
     for line in context.splitlines():
         if line.startswith(BUILDERS_PREFIX):
             return {n.strip() for n in line[len(BUILDERS_PREFIX):].split(",") if n.strip()}
@@ -108,12 +107,10 @@ def translate_unit(source: str, context: str, table: RuleTable) -> UnitTranslati
             body += st.block([node])
     module = ast.Module(body=body, type_ignores=[])
     code = st.render(module)
-    imports = list(IMPORTS) + (["import functools"] if ctx.uses_functools else [])
-    from .runtime import helper_source
-
+    imports = list(HEADER) + (["import functools"] if ctx.uses_functools else [])
     parts = ["\n".join(imports)]
     if ctx.helpers:
-        parts.append(helper_source(ctx.helpers))
+        parts.append(helper_source(ctx.helpers, tuple(imports)))
     parts.append(code)
     notes = [f"PyTorch mappings applied from notes: {', '.join(sorted(ctx.rules_used))}"] if ctx.rules_used else []
     return UnitTranslation("\n\n\n".join(parts).rstrip() + "\n", st.untranslated, notes, sorted(ctx.rules_used))

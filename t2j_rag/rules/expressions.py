@@ -1,11 +1,11 @@
 """Translate PyTorch expressions into jax.numpy / jax.nn expressions.
 
 `ExprTranslator` walks one expression bottom-up. A call is resolved to its
-torch API; a code handler (`special.HANDLERS`, for variadic shapes, tuples of
-results, casts, device moves and layout) wins, then a data rule from the
-corpus notes; any other torch API raises `Unsupported` so the statement is
-kept with a TODO marker. Method calls on something that is not a torch module
-are treated as tensor methods when a rule or handler knows the name.
+torch API; a code handler (the tables `t2j_rag.rules.handlers` fills: layer
+constructors first, then functions or tensor methods) wins, then a data rule
+from the corpus notes; any other torch API raises `Unsupported` so the
+statement is kept with a TODO marker. Method calls on something that is not a
+torch module are treated as tensor methods when a rule or handler knows the name.
 
 The trade-off: no type inference. A method name that tensors and other objects
 share (`split`, `max`) is translated as the tensor method, which is right for
@@ -19,29 +19,15 @@ from __future__ import annotations
 import ast
 
 from .calls import apply_rule
-from .context import Context, Unsupported, dotted
+from .context import Context, dotted
+from .handlers import FUNCTION_HANDLERS, LAYER_HANDLERS, METHOD_HANDLERS
+from .registry import DTYPES, RNGS, Unsupported, call, jexpr
 
 # Methods of Python containers/strings/modules that are never tensor methods.
 PASSTHROUGH_METHODS = frozenset({
     "append", "extend", "insert", "pop", "items", "keys", "values", "get", "update", "format", "join",
     "startswith", "endswith", "lower", "upper", "strip", "replace", "copy", "setdefault", "count", "index",
 })
-
-DTYPES = {
-    "float32": "jnp.float32", "float": "jnp.float32", "float16": "jnp.float16", "half": "jnp.float16",
-    "bfloat16": "jnp.bfloat16", "float64": "jnp.float64", "double": "jnp.float64",
-    "int64": "jnp.int32", "long": "jnp.int32", "int32": "jnp.int32", "int": "jnp.int32", "int16": "jnp.int16",
-    "int8": "jnp.int8", "uint8": "jnp.uint8", "bool": "jnp.bool_", "complex64": "jnp.complex64",
-}
-
-
-def jexpr(text: str) -> ast.expr:
-    return ast.parse(text, mode="eval").body
-
-
-def call(func: str, *args: ast.expr, **kwargs: ast.expr) -> ast.Call:
-    return ast.Call(func=jexpr(func), args=list(args),
-                    keywords=[ast.keyword(arg=k, value=v) for k, v in kwargs.items()])
 
 
 class ExprTranslator(ast.NodeTransformer):
@@ -86,9 +72,6 @@ class ExprTranslator(ast.NodeTransformer):
     # --- calls --------------------------------------------------------------------
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
-        from . import functional  # noqa: F401  (registers the torch.nn.functional handlers)
-        from .special import HANDLERS, METHOD_HANDLERS
-
         func = node.func
         api = self.ctx.resolve(func)
         receiver = None
@@ -128,7 +111,7 @@ class ExprTranslator(ast.NodeTransformer):
             if api in METHOD_HANDLERS or rule is not None:
                 recv = self.visit(receiver)
                 if api in METHOD_HANDLERS:
-                    return METHOD_HANDLERS[api](self, recv, args, keywords)
+                    return METHOD_HANDLERS[api](self, [recv, *args], keywords)
                 self.ctx.use_rule(rule)
                 return apply_rule(api, rule, [recv, *args], keywords)
             if name in PASSTHROUGH_METHODS or isinstance(receiver, (ast.Constant, ast.List, ast.Dict, ast.Tuple)):
@@ -138,13 +121,11 @@ class ExprTranslator(ast.NodeTransformer):
             if name.endswith("_") and not name.startswith("_"):
                 raise Unsupported(api, "an in-place method inside an expression (rewrite it as its own statement)")
             raise Unsupported(api, "no rule or handler for this method")
-        from .layers import construct
-
-        made = construct(self, api, args, keywords)
+        made = self.construct(api, args, keywords)
         if made is not None:
             return made
-        if api in HANDLERS:
-            return HANDLERS[api](self, args, keywords)
+        if api in FUNCTION_HANDLERS:
+            return FUNCTION_HANDLERS[api](self, args, keywords)
         rule = self.ctx.table.get(api)
         if rule is not None and rule.kind == "call":
             self.ctx.use_rule(rule)
@@ -158,10 +139,27 @@ class ExprTranslator(ast.NodeTransformer):
         node.body = self.visit(node.body)
         return node
 
-    def kw(self, keywords: list[ast.keyword], allowed: set[str], api: str) -> dict[str, ast.expr]:
-        out = {}
-        for k in keywords:
-            if k.arg is None or k.arg not in allowed:
-                raise Unsupported(api, f"keyword '{k.arg}' is not handled")
-            out[k.arg] = k.value
-        return out
+    # --- module constructors ----------------------------------------------------------
+
+    def construct(self, api: str, args: list, keywords: list) -> ast.expr | None:
+        """The NNX expression for `api(*args, **keywords)` if `api` is a module constructor, else None."""
+        made = self._construct(api, args, keywords)
+        if made is not None and not self.ctx.in_init and any(
+                isinstance(n, ast.Name) and n.id == "rngs" for n in ast.walk(made)):
+            raise Unsupported(api, "a layer with parameters constructed outside __init__")
+        return made
+
+    def _construct(self, api: str, args: list, keywords: list) -> ast.expr | None:
+        if api in LAYER_HANDLERS:
+            return LAYER_HANDLERS[api](self, args, keywords)
+        rule = self.ctx.table.get(api)
+        if rule is None or rule.kind == "call":
+            return None
+        self.ctx.use_rule(rule)
+        if rule.kind == "layer":
+            return apply_rule(api, rule, args, keywords, RNGS)
+        made = apply_rule(api, rule, args, keywords)
+        if not made.args and not made.keywords:
+            return made.func
+        self.ctx.uses_functools = True
+        return ast.Call(func=jexpr("functools.partial"), args=[made.func, *made.args], keywords=made.keywords)

@@ -12,7 +12,7 @@ Schema of one table::
     torch = ["torch.sum", "torch.Tensor.sum"]   # APIs (canonical, as t2j_rag.apis extracts them);
                                                 #   a torch.Tensor.* API passes the receiver first
     jax = "jnp.sum"                  # the callable it becomes (jnp., jax., nnx., jax.nn., jax.lax. ...), or
-                                     #   a helper from `runtime.py` (t2j_softshrink), pasted in when used
+                                     #   a helper from `runtime/` (t2j_softshrink), pasted in when used
     kind = "call"                    # "call" (a function), "layer" (an nn.Module constructor that takes
                                      #   rngs), "activation" (a parameter-free module that becomes a function)
     args = ["input", "dim", "keepdim"]   # torch parameter names in positional order (receiver included)
@@ -35,6 +35,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import CorpusError
+from .paste import helper_names
 
 KINDS = ("call", "layer", "activation")
 _KEYS = {"torch", "jax", "kind", "args", "positional", "rename", "values", "exprs", "defaults", "drop", "require"}
@@ -123,7 +124,5 @@ def parse_rules(raw, torch_apis: list[str], path: str, note_id: str = "") -> lis
 
 
 def _known_target(target: str) -> bool:
-    from .runtime import HELPERS
-
     head = target.split(".", 1)[0]
-    return head in ("jnp", "jax", "nnx") and "." in target or target in HELPERS
+    return head in ("jnp", "jax", "nnx") and "." in target or target in helper_names()

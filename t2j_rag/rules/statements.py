@@ -20,8 +20,9 @@ import copy
 import re
 import textwrap
 
-from .context import Context, Untranslated, Unsupported, dotted
-from .expressions import ExprTranslator, call, jexpr
+from .context import Context, Untranslated, dotted
+from .expressions import ExprTranslator
+from .registry import Unsupported, call, jexpr
 
 _AT_OPS = {ast.Add: "add", ast.Mult: "multiply", ast.Div: "divide", ast.Pow: "power"}
 _DEVICE_MOVES = ("to", "cuda", "cpu", "eval", "train", "float", "double", "half")

@@ -1,140 +1,33 @@
-"""Helper definitions for recurrent layers, multi-head attention and transformer encoder layers.
+"""Attention with PyTorch's signatures: F.scaled_dot_product_attention, nn.MultiheadAttention and
+the transformer encoder / decoder layers and stacks.
 
-Each helper keeps PyTorch's call signature and return values (`out, (h_n, c_n)
-= lstm(x)`, `out, weights = attn(q, k, v)`) while holding its parameters in the
-structure the weight converter fills (`t2j_rag/weights.py`): a recurrent layer
-is an `nnx.List` of one `nnx.RNN(cell)` (or `nnx.Bidirectional`) per layer, an
-attention layer is an `nnx.MultiHeadAttention`, an encoder layer has the
-submodule names PyTorch uses (`self_attn`, `linear1`, `norm1`...). Notes:
-seq-lstm-carry-order, seq-lstm-gate-layout, seq-gru-hidden-bias,
-seq-rnn-time-major-default, seq-mha-key-padding-mask,
+Each keeps PyTorch's call signature and return values (`out, weights = attn(q, k, v)`) while holding
+its parameters in the structure the weight converter fills (`t2j_rag/weights.py`): an attention
+layer is an `nnx.MultiHeadAttention`, an encoder layer has the submodule names PyTorch uses
+(`self_attn`, `linear1`, `norm1`...). Notes: seq-mha-key-padding-mask,
 seq-attn-mask-bool-conventions, seq-transformer-encoder-layer-defaults.
 
-The trade-off: the helpers subclass the Flax containers and step through the
-layers in Python (one `nnx.RNN` scan per layer and direction) instead of fusing
-them, which is slower to trace for deep stacks but keeps every parameter where
-a user of Flax would look for it.
+The trade-off: the attention forward pass is written out (einsums, PyTorch's masks, head-averaged
+weights) instead of calling nnx.MultiHeadAttention's own, which masks and returns differently.
 """
 
-from __future__ import annotations
+import jax
+import jax.numpy as jnp
+from flax import nnx
 
-from .runtime import _helper
 
-_helper("TorchRecurrent", '''
-class TorchRecurrent(nnx.List):
-    """nn.LSTM / nn.GRU / nn.RNN with PyTorch's arguments, inputs and outputs.
+def t2j_sdpa(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None):
+    """F.scaled_dot_product_attention on (..., L, E) arrays; a boolean mask marks positions to KEEP."""
+    scale = 1.0 / jnp.sqrt(q.shape[-1]).astype(q.dtype) if scale is None else scale
+    scores = (q @ jnp.swapaxes(k, -2, -1)) * scale
+    if is_causal:
+        keep = jnp.tril(jnp.ones((q.shape[-2], k.shape[-2]), dtype=bool))
+        scores = jnp.where(keep, scores, -jnp.inf)
+    if attn_mask is not None:
+        scores = jnp.where(attn_mask, scores, -jnp.inf) if attn_mask.dtype == bool else scores + attn_mask
+    return jax.nn.softmax(scores, axis=-1) @ v
 
-    The list holds one nnx.RNN(cell) per layer (nnx.Bidirectional of two for bidirectional=True).
-    The flax LSTM carry is (c, h) where PyTorch's state is (h, c); GRU gets a biased dense_h
-    because PyTorch applies r to (W_hn h + b_hn).
-    """
 
-    def __init__(self, kind, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
-                 dropout=0.0, bidirectional=False, nonlinearity="tanh", *, rngs: nnx.Rngs):
-        dirs = 2 if bidirectional else 1
-
-        def run(n_in):
-            if kind == "lstm":
-                cell = nnx.LSTMCell(n_in, hidden_size, rngs=rngs)
-            elif kind == "gru":
-                cell = nnx.GRUCell(n_in, hidden_size, rngs=rngs)
-                cell.dense_h = nnx.Linear(hidden_size, 3 * hidden_size, use_bias=True, rngs=rngs)
-            else:
-                act = jax.nn.relu if nonlinearity == "relu" else jnp.tanh
-                cell = nnx.SimpleCell(n_in, hidden_size, activation_fn=act, rngs=rngs)
-            return nnx.RNN(cell, return_carry=True)
-
-        layers = []
-        for i in range(num_layers):
-            n_in = input_size if i == 0 else hidden_size * dirs
-            layers.append(nnx.Bidirectional(run(n_in), run(n_in), return_carry=True) if bidirectional
-                          else run(n_in))
-        super().__init__(layers)
-        self.kind, self.hidden_size, self.batch_first, self.dirs = kind, hidden_size, batch_first, dirs
-        self.between = nnx.Dropout(dropout, rngs=rngs)  # PyTorch drops out between layers, not after the last
-
-    def __call__(self, x, hx=None):
-        lstm = self.kind == "lstm"
-        unbatched = x.ndim == 2
-        if unbatched:
-            x = x[:, None] if not self.batch_first else x[None]
-            if hx is not None:
-                hx = tuple(h[:, None] for h in hx) if lstm else hx[:, None]
-        if self.batch_first:
-            x = jnp.swapaxes(x, 0, 1)  # scan over time-major data
-        zeros = jnp.zeros((len(self) * self.dirs, x.shape[1], self.hidden_size), x.dtype)
-        h0, c0 = (hx if hx is not None else (zeros, zeros)) if lstm else (hx if hx is not None else zeros, None)
-        hs, cs = [], []
-        for i, layer in enumerate(self):
-            runs = [layer.forward_rnn, layer.backward_rnn] if self.dirs == 2 else [layer]
-            outs = []
-            for d, rnn in enumerate(runs):
-                k = i * self.dirs + d
-                carry = (c0[k], h0[k]) if lstm else h0[k]
-                carry, y = rnn(x, initial_carry=carry, time_major=True, reverse=d == 1, keep_order=True,
-                               return_carry=True)
-                if lstm:
-                    cs.append(carry[0])
-                    carry = carry[1]
-                hs.append(carry)
-                outs.append(y)
-            x = outs[0] if self.dirs == 1 else jnp.concatenate(outs, axis=-1)
-            if i < len(self) - 1:
-                x = self.between(x)
-        if self.batch_first:
-            x = jnp.swapaxes(x, 0, 1)
-        h_n = jnp.stack(hs)
-        c_n = jnp.stack(cs) if lstm else None
-        if unbatched:
-            x = x[:, 0] if not self.batch_first else x[0]
-            h_n = h_n[:, 0]
-            c_n = c_n[:, 0] if lstm else None
-        return (x, (h_n, c_n)) if lstm else (x, h_n)
-''')
-
-_helper("TorchLSTMCell", '''
-class TorchLSTMCell(nnx.LSTMCell):
-    """nn.LSTMCell: cell(x, (h, c)) -> (h, c); flax's LSTMCell takes and returns (c, h)."""
-
-    def __init__(self, input_size, hidden_size, bias=True, *, rngs: nnx.Rngs):
-        super().__init__(input_size, hidden_size, rngs=rngs)
-
-    def __call__(self, x, hx=None):
-        if hx is None:
-            hx = (jnp.zeros(x.shape[:-1] + (self.hidden_features,), x.dtype),) * 2
-        (c, h), _ = super().__call__((hx[1], hx[0]), x)
-        return h, c
-''')
-
-_helper("TorchGRUCell", '''
-class TorchGRUCell(nnx.GRUCell):
-    """nn.GRUCell: cell(x, h) -> h, with a biased dense_h (PyTorch applies r to W_hn h + b_hn)."""
-
-    def __init__(self, input_size, hidden_size, bias=True, *, rngs: nnx.Rngs):
-        super().__init__(input_size, hidden_size, rngs=rngs)
-        self.dense_h = nnx.Linear(hidden_size, 3 * hidden_size, use_bias=True, rngs=rngs)
-
-    def __call__(self, x, hx=None):
-        if hx is None:
-            hx = jnp.zeros(x.shape[:-1] + (self.hidden_features,), x.dtype)
-        return super().__call__(hx, x)[0]
-''')
-
-_helper("TorchRNNCell", '''
-class TorchRNNCell(nnx.SimpleCell):
-    """nn.RNNCell: cell(x, h) -> h."""
-
-    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", *, rngs: nnx.Rngs):
-        act = jax.nn.relu if nonlinearity == "relu" else jnp.tanh
-        super().__init__(input_size, hidden_size, activation_fn=act, rngs=rngs)
-
-    def __call__(self, x, hx=None):
-        if hx is None:
-            hx = jnp.zeros(x.shape[:-1] + (self.hidden_features,), x.dtype)
-        return super().__call__(hx, x)[0]
-''')
-
-_helper("t2j_attention_bias", '''
 def t2j_attention_bias(scores, attn_mask=None, key_padding_mask=None, is_causal=False):
     """Add PyTorch's masks to (N, heads, L, S) scores. A boolean mask marks positions to IGNORE (True);
     a float mask is added. attn_mask is (L, S) or (N * heads, L, S); key_padding_mask is (N, S)."""
@@ -148,9 +41,8 @@ def t2j_attention_bias(scores, attn_mask=None, key_padding_mask=None, is_causal=
         m = key_padding_mask[:, None, None, :]
         scores = jnp.where(m, -jnp.inf, scores) if m.dtype == jnp.bool_ else scores + m
     return scores
-''')
 
-_helper("TorchMultiheadAttention", '''
+
 class TorchMultiheadAttention(nnx.MultiHeadAttention):
     """nn.MultiheadAttention: attn(query, key, value, ...) -> (output, weights or None).
 
@@ -188,9 +80,8 @@ class TorchMultiheadAttention(nnx.MultiHeadAttention):
         if not need_weights:
             return out, None
         return out, (jnp.mean(weights, axis=-3) if average_attn_weights else weights)
-''', ("t2j_attention_bias",))
 
-_helper("TorchTransformerEncoderLayer", '''
+
 class TorchTransformerEncoderLayer(nnx.Module):
     """nn.TransformerEncoderLayer with PyTorch's defaults written out (feed-forward 2048, dropout 0.1,
     ReLU, LayerNorm eps 1e-5, sequence-first, post-norm) and PyTorch's submodule names."""
@@ -229,9 +120,8 @@ class TorchTransformerEncoderLayer(nnx.Module):
             x = self.norm1(x + self._attend(x, src_mask, src_key_padding_mask, is_causal))
             x = self.norm2(x + self._feed_forward(x))
         return x if self.batch_first or src.ndim == 2 else jnp.swapaxes(x, 0, 1)
-''', ("TorchMultiheadAttention",))
 
-_helper("TorchTransformerEncoder", '''
+
 class TorchTransformerEncoder(nnx.Module):
     """nn.TransformerEncoder: num_layers independent copies of encoder_layer in `layers`, then `norm`."""
 
@@ -243,9 +133,8 @@ class TorchTransformerEncoder(nnx.Module):
         for layer in self.layers:
             src = layer(src, src_mask=mask, src_key_padding_mask=src_key_padding_mask, is_causal=bool(is_causal))
         return src if self.norm is None else self.norm(src)
-''')
 
-_helper("TorchTransformerDecoderLayer", '''
+
 class TorchTransformerDecoderLayer(TorchTransformerEncoderLayer):
     """nn.TransformerDecoderLayer: the encoder layer's self-attention and feed-forward plus
     cross-attention on `memory` (`multihead_attn`, `norm3`, `dropout3`), PyTorch's defaults."""
@@ -281,9 +170,8 @@ class TorchTransformerDecoderLayer(TorchTransformerEncoderLayer):
             x = self.norm2(x + self._cross(x, memory, memory_mask, memory_key_padding_mask, memory_is_causal))
             x = self.norm3(x + self._feed_forward(x))
         return jnp.swapaxes(x, 0, 1) if flip else x
-''', ("TorchTransformerEncoderLayer",))
 
-_helper("TorchTransformerDecoder", '''
+
 class TorchTransformerDecoder(nnx.Module):
     """nn.TransformerDecoder: num_layers independent copies of decoder_layer in `layers`, then `norm`."""
 
@@ -297,4 +185,3 @@ class TorchTransformerDecoder(nnx.Module):
             tgt = layer(tgt, memory, tgt_mask, memory_mask, tgt_key_padding_mask, memory_key_padding_mask,
                         bool(tgt_is_causal), memory_is_causal)
         return tgt if self.norm is None else self.norm(tgt)
-''')

@@ -1,7 +1,8 @@
-"""Runtime helpers for torch tensor functions whose PyTorch semantics need a few lines of jax.numpy:
+"""Helpers for torch tensor functions whose PyTorch semantics need a few lines of jax.numpy:
 sorting and selection results as (values, indices) named tuples, running max/min with PyTorch's
-index choice, scatter/index updates along a dimension, batched searchsorted, and small numeric
-functions whose edge cases differ (logit eps, xlogy with NaN, lerp's two-sided formula).
+index choice, scatter/index updates along a dimension, batched searchsorted, random draws shaped
+like an input, and small numeric functions whose edge cases differ (logit eps, xlogy with NaN,
+lerp's two-sided formula, division rounded toward zero).
 
 The trade-off: each call site stays one readable line (`t2j_topk(x, 3, dim=1)`), at the price of
 a helper pasted into the translation; the helpers compute with static shapes only, so they jit.
@@ -9,35 +10,39 @@ Where PyTorch leaves a choice unspecified (which index a tie reports in topk/kth
 the helper picks the lowest position and the note rules-tensor-functions-more says so.
 """
 
-from __future__ import annotations
-
-from .runtime import _helper
-
-_helper("t2j_named", '''
 import collections as _t2j_collections
+import jax
+import jax.numpy as jnp
+
 
 # PyTorch's multi-result functions return named tuples: callers use .values / .indices or unpack.
 T2jValuesIndices = _t2j_collections.namedtuple("T2jValuesIndices", ["values", "indices"])
 T2jMinMax = _t2j_collections.namedtuple("T2jMinMax", ["min", "max"])
-''')
 
-_helper("t2j_sort", '''
+
+def t2j_max_dim(x, kind, axis, keepdims=False):
+    """torch.max(x, dim) / torch.min(x, dim): a (values, indices) pair."""
+    if kind == "max":
+        values, indices = jnp.max(x, axis=axis, keepdims=keepdims), jnp.argmax(x, axis=axis, keepdims=keepdims)
+    else:
+        values, indices = jnp.min(x, axis=axis, keepdims=keepdims), jnp.argmin(x, axis=axis, keepdims=keepdims)
+    return values, indices
+
+
 def t2j_sort(x, dim=-1, descending=False, stable=False):
     """torch.sort: (values, indices); equal values keep their original order, as PyTorch's CPU sort does."""
     indices = jnp.argsort(x, axis=dim, descending=descending, stable=True)
     return T2jValuesIndices(jnp.take_along_axis(x, indices, axis=dim), indices)
-''', ("t2j_named",))
 
-_helper("t2j_topk", '''
+
 def t2j_topk(x, k, dim=-1, largest=True, sorted=True):
     """torch.topk along any axis (lax.top_k works on the last one); smallest-k by a descending-stable sort."""
     moved = jnp.moveaxis(x, dim, -1)
     indices = jnp.argsort(moved, axis=-1, descending=largest, stable=True)[..., :k]
     values = jnp.take_along_axis(moved, indices, axis=-1)
     return T2jValuesIndices(jnp.moveaxis(values, -1, dim), jnp.moveaxis(indices, -1, dim))
-''', ("t2j_named",))
 
-_helper("t2j_kthvalue", '''
+
 def t2j_kthvalue(x, k, dim=-1, keepdim=False):
     """torch.kthvalue: the k-th smallest (1-based) along dim, with its index."""
     indices = jnp.take(jnp.argsort(x, axis=dim, stable=True), jnp.array([k - 1]), axis=dim)
@@ -45,9 +50,8 @@ def t2j_kthvalue(x, k, dim=-1, keepdim=False):
     if not keepdim:
         values, indices = jnp.squeeze(values, dim), jnp.squeeze(indices, dim)
     return T2jValuesIndices(values, indices)
-''', ("t2j_named",))
 
-_helper("t2j_median", '''
+
 def t2j_median(x, dim=None, keepdim=False):
     """torch.median: the LOWER of the two middle values (no averaging); with dim, (values, indices)."""
     if dim is None:
@@ -59,9 +63,8 @@ def t2j_median(x, dim=None, keepdim=False):
     if not keepdim:
         values, indices = jnp.squeeze(values, dim), jnp.squeeze(indices, dim)
     return T2jValuesIndices(values, indices)
-''', ("t2j_named",))
 
-_helper("t2j_cumextreme", '''
+
 def t2j_cumextreme(x, dim, kind):
     """torch.cummax / torch.cummin: running values and, on ties, the LAST position reaching them."""
     dim = dim % x.ndim
@@ -73,37 +76,25 @@ def t2j_cumextreme(x, dim, kind):
     # is the latest one, which is the index PyTorch reports.
     indices = jax.lax.cummax(jnp.where(x == values, positions, 0), axis=dim)
     return T2jValuesIndices(values, indices)
-''', ("t2j_named",))
 
-_helper("t2j_logcumsumexp", '''
+
 def t2j_logcumsumexp(x, dim):
     """torch.logcumsumexp (lax.cumlogsumexp wants a non-negative axis)."""
     return jax.lax.cumlogsumexp(x, axis=dim % x.ndim)
-''')
 
-_helper("t2j_aminmax", '''
+
 def t2j_aminmax(x, dim=None, keepdim=False):
     """torch.aminmax: a (min, max) named tuple."""
     return T2jMinMax(jnp.min(x, axis=dim, keepdims=keepdim), jnp.max(x, axis=dim, keepdims=keepdim))
-''', ("t2j_named",))
 
-_helper("t2j_stat_mean", '''
+
 def t2j_stat_mean(x, kind, dim=None, correction=1, keepdim=False):
     """torch.std_mean / torch.var_mean: (std or var, mean); correction is the ddof (unbiased=True is 1)."""
     axis = tuple(dim) if isinstance(dim, (list, tuple)) else dim
     spread = (jnp.std if kind == "std" else jnp.var)(x, axis=axis, ddof=correction, keepdims=keepdim)
     return spread, jnp.mean(x, axis=axis, keepdims=keepdim)
-''')
 
-_helper("t2j_narrow", '''
-def t2j_narrow(x, dim, start, length):
-    """Tensor.narrow: `length` entries from `start` along dim (a negative start counts from the end)."""
-    if isinstance(start, int) and start < 0:
-        start += x.shape[dim]
-    return jax.lax.dynamic_slice_in_dim(x, start, length, axis=dim % x.ndim)
-''')
 
-_helper("t2j_index_update", '''
 def t2j_index_update(x, dim, index, source, kind, alpha=1):
     """index_add / index_copy / index_fill along dim, as a functional .at[] update."""
     moved = jnp.moveaxis(x, dim, 0)
@@ -113,9 +104,8 @@ def t2j_index_update(x, dim, index, source, kind, alpha=1):
     if kind == "add":
         return jnp.moveaxis(moved.at[index].add(alpha * update), 0, dim)
     return jnp.moveaxis(moved.at[index].set(update), 0, dim)
-''')
 
-_helper("t2j_scatter", '''
+
 def t2j_scatter(x, dim, index, src, reduce="set", include_self=True):
     """Tensor.scatter / scatter_add / scatter_reduce: out[..., index[i], ...] (op)= src[i] along dim.
 
@@ -150,9 +140,8 @@ def t2j_scatter(x, dim, index, src, reduce="set", include_self=True):
         base = x if include_self else x.at[where].set(-big if reduce == "amax" else big)
         return base.at[where].max(src) if reduce == "amax" else base.at[where].min(src)
     raise ValueError(f"unknown scatter reduction {reduce!r}")
-''')
 
-_helper("t2j_searchsorted", '''
+
 def t2j_searchsorted(sorted_sequence, values, right=False):
     """torch.searchsorted: a 1-D sequence, or one sorted row per leading index of `values`."""
     side = "right" if right else "left"
@@ -163,18 +152,16 @@ def t2j_searchsorted(sorted_sequence, values, right=False):
     queries = jnp.asarray(values).reshape(rows.shape[0], -1)
     out = jax.vmap(lambda r, q: jnp.searchsorted(r, q, side=side))(rows, queries)
     return out.reshape(lead + (-1,))
-''')
 
-_helper("t2j_cross", '''
+
 def t2j_cross(a, b, dim=None):
     """torch.cross: without dim, the first axis of size 3 of the broadcast shape (PyTorch's legacy default)."""
     if dim is None:
         shape = jnp.broadcast_shapes(a.shape, b.shape)
         dim = next(i for i, n in enumerate(shape) if n == 3)
     return jnp.cross(a, b, axis=dim)
-''')
 
-_helper("t2j_diag_embed", '''
+
 def t2j_diag_embed(x, offset=0, dim1=-2, dim2=-1):
     """torch.diag_embed: the last axis becomes the `offset` diagonal of the (dim1, dim2) planes."""
     n = x.shape[-1] + abs(offset)
@@ -184,9 +171,8 @@ def t2j_diag_embed(x, offset=0, dim1=-2, dim2=-1):
     nd = planes.ndim
     d1, d2 = dim1 % nd, dim2 % nd
     return jnp.moveaxis(planes, (nd - 2, nd - 1), (d1, d2))
-''')
 
-_helper("t2j_div_trunc", '''
+
 def t2j_div_trunc(a, b):
     """torch.div(a, b, rounding_mode="trunc"): the quotient rounded toward zero, integer or float."""
     a, b = jnp.asarray(a), jnp.asarray(b)
@@ -194,33 +180,29 @@ def t2j_div_trunc(a, b):
         q = jnp.abs(a) // jnp.abs(b)
         return jnp.where((a < 0) != (b < 0), -q, q)
     return jnp.trunc(a / b)
-''')
 
-_helper("t2j_logit", '''
+
 def t2j_logit(x, eps=None):
     """torch.logit: the input is clamped to [eps, 1 - eps] first when eps is given."""
     if eps is not None:
         x = jnp.clip(x, eps, 1 - eps)
     return jnp.log(x / (1 - x))
-''')
 
-_helper("t2j_xlogy", '''
+
 def t2j_xlogy(x, y):
     """torch.xlogy: 0 where x == 0, except that a NaN y still gives NaN."""
     x, y = jnp.asarray(x), jnp.asarray(y)
     out = jax.scipy.special.xlogy(x, y)
     return jnp.where(jnp.isnan(y), jnp.nan, out)
-''')
 
-_helper("t2j_lerp", '''
+
 def t2j_lerp(start, end, weight):
     """torch.lerp with PyTorch's two-sided formula (exact at weight 1, not only at weight 0)."""
     weight = jnp.asarray(weight)
     diff = end - start
     return jnp.where(jnp.abs(weight) < 0.5, start + weight * diff, end - diff * (1 - weight))
-''')
 
-_helper("t2j_renorm", '''
+
 def t2j_renorm(x, p, dim, maxnorm):
     """torch.renorm: each slice x.select(dim, i) whose p-norm exceeds maxnorm is rescaled to maxnorm."""
     dim = dim % x.ndim
@@ -228,12 +210,16 @@ def t2j_renorm(x, p, dim, maxnorm):
     norms = jnp.sum(jnp.abs(x) ** p, axis=others, keepdims=True) ** (1.0 / p)
     # PyTorch adds 1e-7 to the norm before dividing.
     return jnp.where(norms > maxnorm, x * (maxnorm / (norms + 1e-7)), x)
-''')
 
-_helper("t2j_meshgrid", '''
+
 def t2j_meshgrid(*tensors, indexing="ij"):
     """torch.meshgrid: 'ij' indexing unless told otherwise (jnp.meshgrid's default is 'xy')."""
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tensors[0]
     return tuple(jnp.meshgrid(*tensors, indexing=indexing))
-''')
+
+
+def t2j_random_like(key, x, normal=True, dtype=None):
+    """torch.randn_like / rand_like: standard normal or uniform [0, 1) draws shaped like x."""
+    dtype = x.dtype if dtype is None else dtype
+    return jax.random.normal(key, x.shape, dtype) if normal else jax.random.uniform(key, x.shape, dtype)

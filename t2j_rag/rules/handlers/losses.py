@@ -3,9 +3,9 @@
 `F.kl_div`, the Poisson / Gaussian NLLs, `F.cosine_similarity`, `F.pairwise_distance`, `torch.cdist`,
 `torch.dist` and `F.pdist`.
 
-Every API maps to one helper in `runtime_losses.py` that keeps PyTorch's parameter names, so a
-handler only binds the arguments (PyTorch's positional order), refuses what it cannot reproduce and
-passes the rest through by keyword. A parameter-free loss module becomes
+Every API maps to one helper in `runtime/losses.py` or `runtime/distances.py` that keeps PyTorch's
+parameter names, so a handler only binds the arguments (PyTorch's positional order), refuses what it
+cannot reproduce and passes the rest through by keyword. A parameter-free loss module becomes
 `functools.partial(helper, **options)`, which the unchanged call site `self.criterion(out, y)` calls;
 a module given a `weight` / `pos_weight` tensor (a buffer in PyTorch) becomes `LossWithBuffers`, which
 keeps the tensor under the same attribute name for the weight converter (notes rules-losses,
@@ -20,11 +20,7 @@ from __future__ import annotations
 
 import ast
 
-from .calls import _MISSING, is_none, literal
-from .context import Unsupported
-from .expressions import call, jexpr
-from .layers import LAYER_HANDLERS
-from .special import HANDLERS, METHOD_HANDLERS, _bind, _call_args, _need
+from ..registry import MISSING, Unsupported, bind, call, is_none, jexpr, literal, need, partial, register
 
 F = "torch.nn.functional."
 NN = "torch.nn."
@@ -104,80 +100,70 @@ def _check_options(api: str, name: str, b: dict) -> None:
         b.pop(opt, None)
     allowed = REDUCTIONS + (("batchmean",) if name == "kl_div" else ())
     red = literal(b["reduction"]) if "reduction" in b else "mean"
-    if red is not _MISSING and red not in allowed:
+    if red is not MISSING and red not in allowed:
         raise Unsupported(api, f"reduction={red!r} is not one of {', '.join(allowed)} (note rules-losses)")
-    if name == "multi_margin_loss" and literal(b.get("p", ast.Constant(1))) not in (1, 2, _MISSING):
+    if name == "multi_margin_loss" and literal(b.get("p", ast.Constant(1))) not in (1, 2, MISSING):
         raise Unsupported(api, "PyTorch's multi_margin_loss only supports p=1 or p=2 (note rules-losses)")
 
 
-def _functional(name: str, params: list[str], n_inputs: int, *apis: str):
-    api = apis[0]
-
+def _functional(name: str, params: list[str], n_inputs: int, api: str):
     def handler(tr, args, keywords):
-        b = _bind(api, params, args, keywords, drop=())
+        b = bind(api, params, args, keywords, drop=())
         _check_options(api, name, b)
         missing = [p for p in params[:n_inputs] if p not in b]
         if missing:
             raise Unsupported(api, f"missing argument(s) {', '.join(missing)}")
         helper = "t2j_" + name
-        _need(tr, helper)
+        need(tr, helper)
         inputs = [b.pop(p) for p in params[:n_inputs]]
         return call(helper, *inputs, **b)
-
-    for a in apis:
-        HANDLERS[a] = handler
+    return handler
 
 
 for _name, (_params, _n) in FUNCTIONAL.items():
-    _functional(_name, _params, _n, F + _name)
+    register(F + _name)(_functional(_name, _params, _n, F + _name))
 for _name, (_params, _n) in DISTANCES.items():
-    _functional(_name, _params, _n, F + _name, "torch." + _name)
+    register(F + _name, "torch." + _name)(_functional(_name, _params, _n, F + _name))
 
 
 def _module(cls: str, name: str, params: list[str], buffers: tuple[str, ...]):
     api = NN + cls
 
     def handler(tr, args, keywords):
-        b = _bind(api, params, args, keywords, drop=("device", "dtype"))
+        b = bind(api, params, args, keywords, drop=("device", "dtype"))
         _check_options(api, name, b)
         helper = "t2j_" + name
-        _need(tr, helper)
+        need(tr, helper)
         tensors = {k: b.pop(k) for k in buffers if k in b and not is_none(b[k])}
         for k in buffers:
             b.pop(k, None)  # an explicit None is PyTorch's default
         if tensors:
             # PyTorch registers weight / pos_weight as buffers: keep them as variables of the same name
-            _need(tr, "LossWithBuffers")
+            need(tr, "LossWithBuffers")
             held = ast.Dict(keys=[ast.Constant(k) for k in buffers],
                             values=[tensors.get(k, ast.Constant(None)) for k in buffers])
             return call("LossWithBuffers", jexpr(helper), held, **b)
-        tr.ctx.uses_functools = True
-        return call("functools.partial", jexpr(helper), **b)
-
-    LAYER_HANDLERS[api] = handler
+        return partial(tr, helper, **b)
+    return handler
 
 
 for _cls, (_name, _params, _buffers) in MODULES.items():
-    _module(_cls, _name, _params, _buffers)
+    register(NN + _cls)(_module(_cls, _name, _params, _buffers))
 
 
+@register("torch.cdist")
 def _cdist(tr, args, keywords):
     api = "torch.cdist"
-    b = _bind(api, ["x1", "x2", "p", "compute_mode"], args, keywords, drop=())
+    b = bind(api, ["x1", "x2", "p", "compute_mode"], args, keywords, drop=())
     # compute_mode only picks the matmul shortcut for p=2, which changes rounding, not the value
     b.pop("compute_mode", None)
-    _need(tr, "t2j_cdist")
+    need(tr, "t2j_cdist")
     return call("t2j_cdist", b.pop("x1"), b.pop("x2"), **b)
 
 
-def _dist(tr, *rest):
-    args, keywords = _call_args(rest)
-    b = _bind("torch.dist", ["input", "other", "p"], args, keywords, drop=())
+@register("torch.dist", "torch.Tensor.dist")
+def _dist(tr, args, keywords):
+    b = bind("torch.dist", ["input", "other", "p"], args, keywords, drop=())
     # the p-norm of the broadcast difference, flattened: vector_norm with no axis does exactly that
     diff = ast.BinOp(left=b["input"], op=ast.Sub(), right=b["other"])
     return call("jnp.linalg.vector_norm", diff, **({"ord": b["p"]} if "p" in b else {}))
-
-
-HANDLERS["torch.cdist"] = _cdist
-HANDLERS["torch.dist"] = _dist
-METHOD_HANDLERS["torch.Tensor.dist"] = _dist

@@ -1,25 +1,23 @@
-"""Runtime helpers for PyTorch's loss functions and distances (`F.cross_entropy`, `nn.BCEWithLogitsLoss`,
-`F.cosine_similarity`, `torch.cdist` ...), pasted into a translation when it uses them.
+"""PyTorch's losses, one helper per functional, with PyTorch's parameter names and defaults.
 
-Each helper keeps PyTorch's parameter names and defaults and reproduces the formula PyTorch
-computes, including the details an optax one-liner gets wrong: class axis 1 with spatial axes,
-`ignore_index` and weighted means divided by the summed target weights, label smoothing over all C
-classes, BCE's log clamp at -100, `eps` added to the difference in `pairwise_distance`, each norm
-clamped separately in `cosine_similarity` (notes rules-losses, rules-distances and the training-*
+Each reproduces the formula PyTorch computes, including the details an optax one-liner gets wrong:
+class axis 1 with spatial axes, `ignore_index` and class weights in the mean's denominator, label
+smoothing over the weighted classes, BCE's log clamp at -100 (notes rules-losses and the training-*
 loss notes). A module whose `weight` / `pos_weight` PyTorch holds as a buffer becomes
-`LossWithBuffers`, which keeps those tensors as variables of the same name so the weight converter
+`LossWithBuffers`, which keeps the tensors as variables of the same names so the weight converter
 can fill them.
 
 The trade-off: the helpers favour the exact PyTorch arithmetic over the shortest jnp expression,
-so a translation carries a few more lines than a hand-written loss; the deprecated
-`size_average` / `reduce` arguments are refused by the handlers, not emulated.
+so a translation carries a few more lines than a hand-written loss.
 """
 
-from __future__ import annotations
+import jax
+import jax.numpy as jnp
+from flax import nnx
 
-from .runtime import _helper
+from .distances import t2j_pairwise_distance
 
-_helper("t2j_reduce", '''
+
 def t2j_reduce(loss, reduction):
     """PyTorch's reduction argument: 'mean' over all elements, 'sum', or 'none'."""
     if reduction == "mean":
@@ -29,9 +27,8 @@ def t2j_reduce(loss, reduction):
     if reduction == "none":
         return loss
     raise ValueError(f"{reduction} is not a valid value for reduction")
-''')
 
-_helper("t2j_weighted_reduce", '''
+
 def t2j_weighted_reduce(loss, weight, reduction):
     """mse_loss / l1_loss with an elementwise weight: 'mean' divides by the summed weights."""
     if weight is None:
@@ -40,9 +37,8 @@ def t2j_weighted_reduce(loss, weight, reduction):
     if reduction == "mean":
         return jnp.sum(loss) / jnp.sum(weight)
     return t2j_reduce(loss, reduction)
-''', ("t2j_reduce",))
 
-_helper("t2j_nll_loss", '''
+
 def t2j_nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """F.nll_loss: classes on axis 1 (axis 0 for one unbatched (C,) row). A target equal to
     ignore_index contributes 0, and 'mean' divides by the summed weights of the other targets."""
@@ -56,9 +52,8 @@ def t2j_nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"
     if reduction == "mean":
         return jnp.sum(loss) / jnp.sum(w)
     return t2j_reduce(loss, reduction)
-''', ("t2j_reduce",))
 
-_helper("t2j_cross_entropy", '''
+
 def t2j_cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
     """F.cross_entropy: log_softmax over axis 1 (axis 0 when unbatched), then integer class targets
     (nll_loss with weight / ignore_index) or floating class probabilities of the input's shape.
@@ -90,9 +85,8 @@ def t2j_cross_entropy(input, target, weight=None, ignore_index=-100, reduction="
     else:
         smooth = t2j_reduce(smooth, reduction)
     return (1 - label_smoothing) * nll + smooth * (label_smoothing / n_classes)
-''', ("t2j_reduce", "t2j_nll_loss"))
 
-_helper("t2j_binary_cross_entropy", '''
+
 def t2j_binary_cross_entropy(input, target, weight=None, reduction="mean"):
     """F.binary_cross_entropy on probabilities; PyTorch clamps each log term at -100, so an input of
     exactly 0 or 1 gives a finite loss of 100 instead of inf."""
@@ -100,9 +94,8 @@ def t2j_binary_cross_entropy(input, target, weight=None, reduction="mean"):
     if weight is not None:
         loss = loss * weight
     return t2j_reduce(loss, reduction)
-''', ("t2j_reduce",))
 
-_helper("t2j_binary_cross_entropy_with_logits", '''
+
 def t2j_binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
     """F.binary_cross_entropy_with_logits in the stable form (1 - t) x - (1 + (pw - 1) t) log_sigmoid(x);
     pos_weight scales only the positive term and broadcasts along the last (class) axis."""
@@ -111,29 +104,25 @@ def t2j_binary_cross_entropy_with_logits(input, target, weight=None, reduction="
     if weight is not None:
         loss = loss * weight
     return t2j_reduce(loss, reduction)
-''', ("t2j_reduce",))
 
-_helper("t2j_mse_loss", '''
+
 def t2j_mse_loss(input, target, reduction="mean", weight=None):
     """F.mse_loss (inputs broadcast); with an elementwise weight 'mean' divides by the summed weights."""
     return t2j_weighted_reduce((input - target) ** 2, weight, reduction)
-''', ("t2j_weighted_reduce",))
 
-_helper("t2j_l1_loss", '''
+
 def t2j_l1_loss(input, target, reduction="mean", weight=None):
     """F.l1_loss (inputs broadcast); with an elementwise weight 'mean' divides by the summed weights."""
     return t2j_weighted_reduce(jnp.abs(input - target), weight, reduction)
-''', ("t2j_weighted_reduce",))
 
-_helper("t2j_smooth_l1_loss", '''
+
 def t2j_smooth_l1_loss(input, target, reduction="mean", beta=1.0):
     """F.smooth_l1_loss: 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta; beta == 0 is plain L1."""
     d = jnp.abs(input - target)
     loss = d if beta == 0 else jnp.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta)
     return t2j_reduce(loss, reduction)
-''', ("t2j_reduce",))
 
-_helper("t2j_huber_loss", '''
+
 def t2j_huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     """F.huber_loss: 0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta) (smooth_l1 times delta);
     an elementwise weight multiplies the loss and 'mean' stays a plain mean."""
@@ -142,9 +131,8 @@ def t2j_huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     if weight is not None:
         loss = loss * weight
     return t2j_reduce(loss, reduction)
-''', ("t2j_reduce",))
 
-_helper("t2j_kl_div", '''
+
 def t2j_kl_div(input, target, reduction="mean", log_target=False):
     """F.kl_div: input is log-probabilities; target is probabilities (0 log 0 = 0) or, with
     log_target, log-probabilities. 'batchmean' divides the sum by the batch size input.shape[0]."""
@@ -155,30 +143,26 @@ def t2j_kl_div(input, target, reduction="mean", log_target=False):
     if reduction == "batchmean":
         return jnp.sum(loss) / input.shape[0] if input.ndim else jnp.sum(loss)
     return t2j_reduce(loss, reduction)
-''', ("t2j_reduce",))
 
-_helper("t2j_soft_margin_loss", '''
+
 def t2j_soft_margin_loss(input, target, reduction="mean"):
     """F.soft_margin_loss: log(1 + exp(-y x)), computed as PyTorch does (it overflows to inf alike)."""
     return t2j_reduce(jnp.log1p(jnp.exp(-input * target)), reduction)
-''', ("t2j_reduce",))
 
-_helper("t2j_margin_ranking_loss", '''
+
 def t2j_margin_ranking_loss(input1, input2, target, margin=0.0, reduction="mean"):
     """F.margin_ranking_loss: max(0, -y (x1 - x2) + margin)."""
     return t2j_reduce(jnp.maximum(-target * (input1 - input2) + margin, 0), reduction)
-''', ("t2j_reduce",))
 
-_helper("t2j_hinge_embedding_loss", '''
+
 def t2j_hinge_embedding_loss(input, target, margin=1.0, reduction="mean"):
     """F.hinge_embedding_loss: x where y == 1, max(0, margin - x) where y == -1 (PyTorch adds both
     terms for any other target value, and so does this)."""
     zeros = jnp.zeros_like(input)
     loss = jnp.where(target != 1, jnp.maximum(margin - input, 0), zeros) + jnp.where(target != -1, input, zeros)
     return t2j_reduce(loss, reduction)
-''', ("t2j_reduce",))
 
-_helper("t2j_cosine_embedding_loss", '''
+
 def t2j_cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
     """F.cosine_embedding_loss over the last axis: cos = x1.x2 / sqrt((|x1|^2 + 1e-12)(|x2|^2 + 1e-12));
     1 - cos where y == 1, max(0, cos - margin) where y == -1."""
@@ -188,16 +172,8 @@ def t2j_cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mea
     zeros = jnp.zeros_like(cos)
     loss = jnp.where(target == 1, 1 - cos, zeros) + jnp.where(target == -1, jnp.maximum(cos - margin, 0), zeros)
     return t2j_reduce(loss, reduction)
-''', ("t2j_reduce",))
 
-_helper("t2j_pairwise_distance", '''
-def t2j_pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
-    """F.pairwise_distance: the p-norm of (x1 - x2 + eps) over the last axis (eps is added to the
-    difference, not to the norm)."""
-    return jnp.linalg.vector_norm(x1 - x2 + eps, ord=p, axis=-1, keepdims=keepdim)
-''')
 
-_helper("t2j_triplet_margin_loss", '''
 def t2j_triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6, swap=False,
                             reduction="mean"):
     """F.triplet_margin_loss: max(0, margin + d(a, p) - d(a, n)) with pairwise_distance; swap uses
@@ -207,9 +183,8 @@ def t2j_triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1
     if swap:
         d_neg = jnp.minimum(d_neg, t2j_pairwise_distance(positive, negative, p, eps))
     return t2j_reduce(jnp.maximum(margin + d_pos - d_neg, 0), reduction)
-''', ("t2j_reduce", "t2j_pairwise_distance"))
 
-_helper("t2j_poisson_nll_loss", '''
+
 def t2j_poisson_nll_loss(input, target, log_input=True, full=False, eps=1e-8, reduction="mean"):
     """F.poisson_nll_loss: exp(x) - t x (log_input) or x - t log(x + eps); full adds Stirling's
     t log t - t + 0.5 log(2 pi t) only where t > 1."""
@@ -219,9 +194,8 @@ def t2j_poisson_nll_loss(input, target, log_input=True, full=False, eps=1e-8, re
         stirling = safe * jnp.log(safe) - safe + 0.5 * jnp.log(2 * jnp.pi * safe)
         loss = loss + jnp.where(target > 1, stirling, 0.0)
     return t2j_reduce(loss, reduction)
-''', ("t2j_reduce",))
 
-_helper("t2j_gaussian_nll_loss", '''
+
 def t2j_gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
     """F.gaussian_nll_loss: 0.5 (log v + (x - t)^2 / v) with v clamped at eps (gradient passes through
     the clamp, as PyTorch clamps under no_grad); a var missing the last axis is broadcast along it."""
@@ -234,9 +208,8 @@ def t2j_gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="m
     if full:
         loss = loss + 0.5 * jnp.log(2 * jnp.pi)
     return t2j_reduce(loss, reduction)
-''', ("t2j_reduce",))
 
-_helper("t2j_multilabel_soft_margin_loss", '''
+
 def t2j_multilabel_soft_margin_loss(input, target, weight=None, reduction="mean"):
     """F.multilabel_soft_margin_loss: per-class logistic loss (times weight), averaged over the last
     (class) axis, then reduced over the samples."""
@@ -244,9 +217,8 @@ def t2j_multilabel_soft_margin_loss(input, target, weight=None, reduction="mean"
     if weight is not None:
         loss = loss * weight
     return t2j_reduce(jnp.sum(loss, axis=-1) / input.shape[-1], reduction)
-''', ("t2j_reduce",))
 
-_helper("t2j_multi_margin_loss", '''
+
 def t2j_multi_margin_loss(input, target, p=1, margin=1.0, weight=None, reduction="mean"):
     """F.multi_margin_loss on (N, C) or (C,) input: sum over i != y of max(0, margin - x[y] + x[i])^p,
     times weight[y], divided by C."""
@@ -259,9 +231,8 @@ def t2j_multi_margin_loss(input, target, p=1, margin=1.0, weight=None, reduction
     h = jnp.where(jnp.arange(x.shape[1])[None, :] == t[:, None], 0, h)
     loss = jnp.sum(h, axis=1) / x.shape[1]
     return t2j_reduce(loss if input.ndim == 2 else loss[0], reduction)
-''', ("t2j_reduce",))
 
-_helper("t2j_multilabel_margin_loss", '''
+
 def t2j_multilabel_margin_loss(input, target, reduction="mean"):
     """F.multilabel_margin_loss: target rows list class indices up to the first -1; the loss sums
     max(0, 1 - (x[j] - x[i])) over listed j and unlisted i, divided by C."""
@@ -275,33 +246,8 @@ def t2j_multilabel_margin_loss(input, target, reduction="mean"):
     z = jnp.where(listed[:, :, None] & ~is_target[:, None, :], z, 0)
     loss = jnp.sum(z, axis=(1, 2)) / n_classes
     return t2j_reduce(loss if input.ndim == 2 else loss[0], reduction)
-''', ("t2j_reduce",))
 
-_helper("t2j_cosine_similarity", '''
-def t2j_cosine_similarity(x1, x2, dim=1, eps=1e-8):
-    """F.cosine_similarity as PyTorch computes it now: each input divided by its own norm clamped at eps,
-    then the dot product (not x1.x2 / max(|x1| |x2|, eps) as the docs' formula reads)."""
-    x1, x2 = jnp.broadcast_arrays(x1, x2)
-    n1 = jnp.maximum(jnp.linalg.vector_norm(x1, axis=dim, keepdims=True), eps)
-    n2 = jnp.maximum(jnp.linalg.vector_norm(x2, axis=dim, keepdims=True), eps)
-    return jnp.sum((x1 / n1) * (x2 / n2), axis=dim)
-''')
 
-_helper("t2j_cdist", '''
-def t2j_cdist(x1, x2, p=2.0):
-    """torch.cdist: p-norm distances between the rows of (..., P, M) and (..., R, M) -> (..., P, R),
-    from the differences directly (PyTorch's matmul shortcut for p=2 only changes rounding)."""
-    return jnp.linalg.vector_norm(x1[..., :, None, :] - x2[..., None, :, :], ord=p, axis=-1)
-''')
-
-_helper("t2j_pdist", '''
-def t2j_pdist(input, p=2.0):
-    """F.pdist: p-norm distances between the rows of (N, M), pairs i < j in row-major order."""
-    i, j = jnp.triu_indices(input.shape[0], k=1)
-    return jnp.linalg.vector_norm(input[i] - input[j], ord=p, axis=-1)
-''')
-
-_helper("LossWithBuffers", '''
 class LossWithBuffers(nnx.Module):
     """A loss module whose tensor arguments (`weight`, `pos_weight`) PyTorch registers as buffers: they are
     kept as nnx.Variable attributes of the same names, so the weight converter finds and fills them."""
@@ -314,4 +260,3 @@ class LossWithBuffers(nnx.Module):
     def __call__(self, *args):
         tensors = {n: None if getattr(self, n) is None else getattr(self, n)[...] for n in self.buffer_names}
         return self.loss_fn(*args, **tensors, **self.options)
-''')
