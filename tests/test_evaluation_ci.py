@@ -9,6 +9,8 @@ from click.testing import CliRunner
 
 from t2j_rag.cli import main
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ["level1/gelu_tanh", "level2/linear_layernorm_relu", "level3/mlp_classifier"]
 FIELDS = {"case", "level", "config", "backend", "model", "format", "retrieval", "k", "repair", "draft", "status",

@@ -29,6 +29,7 @@ class BrokenEmbedder(CountingEmbedder):
         raise RuntimeError("killed halfway")
 
 
+@pytest.mark.slow
 def test_build_writes_manifest_and_summary(tiny_corpus, tmp_path, embedder):
     idx = tmp_path / "idx"
     s = build_index([tiny_corpus], idx, progress=False, embedder=embedder)
@@ -41,6 +42,7 @@ def test_build_writes_manifest_and_summary(tiny_corpus, tmp_path, embedder):
     assert np.allclose(np.linalg.norm(loaded.vectors, axis=1), 1.0, atol=1e-5)
 
 
+@pytest.mark.slow
 def test_incremental_rebuild_embeds_only_changes(tiny_corpus, tmp_path, embedder):
     idx = tmp_path / "idx"
     build_index([tiny_corpus], idx, progress=False, embedder=embedder)
@@ -64,6 +66,7 @@ def test_incremental_rebuild_embeds_only_changes(tiny_corpus, tmp_path, embedder
     assert not np.allclose(after.vectors[ids.index("n-abs")], before[0])
 
 
+@pytest.mark.slow
 def test_model_mismatch_is_an_error(tiny_corpus, tmp_path, embedder):
     idx = tmp_path / "idx"
     build_index([tiny_corpus], idx, progress=False, embedder=embedder)
@@ -71,6 +74,7 @@ def test_model_mismatch_is_an_error(tiny_corpus, tmp_path, embedder):
         load_index(idx, model="sentence-transformers/some-other-model")
 
 
+@pytest.mark.slow
 def test_stale_index_is_an_error(tiny_corpus, tmp_path, embedder):
     from t2j_rag.corpus import corpus_fingerprint, load_corpus
 
@@ -82,6 +86,7 @@ def test_stale_index_is_an_error(tiny_corpus, tmp_path, embedder):
         load_index(idx, expect_fingerprint=corpus_fingerprint(load_corpus([tiny_corpus])))
 
 
+@pytest.mark.slow
 def test_missing_and_corrupt_index(tiny_corpus, tmp_path, embedder):
     with pytest.raises(IndexError_, match="no index"):
         load_index(tmp_path / "nothing")
@@ -100,6 +105,7 @@ def test_missing_and_corrupt_index(tiny_corpus, tmp_path, embedder):
     assert s.embedded == 5 and len(load_index(idx).entries) == 5
 
 
+@pytest.mark.slow
 def test_build_killed_halfway_leaves_previous_index(tiny_corpus, tmp_path, embedder):
     idx = tmp_path / "idx"
     build_index([tiny_corpus], idx, progress=False, embedder=embedder)
@@ -112,6 +118,7 @@ def test_build_killed_halfway_leaves_previous_index(tiny_corpus, tmp_path, embed
     assert np.array_equal(after.vectors, before.vectors)
 
 
+@pytest.mark.slow
 def test_changed_model_reembeds_everything(tiny_corpus, tmp_path, embedder):
     idx = tmp_path / "idx"
     build_index([tiny_corpus], idx, progress=False, embedder=embedder)

@@ -37,6 +37,7 @@ HEAD_JAX = ("from flax import nnx\n\nclass Head(nnx.Module):\n    def __init__(s
             "        self.fc = nnx.Linear(d, 1, rngs=rngs)\n\n    def __call__(self, x):\n        return self.fc(double(x))\n")
 
 
+@pytest.mark.slow
 def test_translate_with_replay_assembles_importable_file(tmp_path):
     source = split_source(SRC, "head.py")
     backend = get_backend("replay", answers=[json.dumps({"jax_code": DOUBLE_JAX, "notes": []}),
@@ -71,6 +72,7 @@ def test_unparseable_unit_fails_alone(tmp_path):
     compile(report.code, "x", "exec")
 
 
+@pytest.mark.slow
 def test_records_carry_tokens_and_retrieved_ids(shipped_retriever):
     source = split_source(SRC, "head.py")
     backend = get_backend("echo")
