@@ -10,11 +10,12 @@ only for the baseline and full retrieval, instead of doubling the grid).
 Dimensions that do not matter are normalised before configurations are
 compared, so the product has no duplicates: with retrieval "none", k is 0,
 and a backend's class attributes say what else it ignores (the rules engine
-reads no prompt, so its format, retrieval, k and draft collapse, and a repair
+reads no prompt, so its format, retrieval, k and draft collapse; a repair
 prompt would get the same answer, so repair is 0; it takes no model, so the
-grid's model does not label it). The trade-off: a configuration's id is derived from its values (readable in
-the JSONL and the report, and stable, which is what resuming relies on), so
-two runs that want different settings under one id cannot exist.
+grid's model does not label it). The trade-off: a configuration's id is
+derived from its values (readable in the JSONL and the report, and stable,
+which is what resuming relies on), so two runs that want different settings
+under one id cannot exist.
 """
 
 from __future__ import annotations

@@ -4,9 +4,9 @@ For each pair the runner translates the case with the configuration's backend,
 prompt format and retrieval, verifies the entry in the sandbox and repairs it
 up to the configuration's budget (`translate.plan_translation`,
 `translate.translate_source` and `repair.verify_and_repair`, the same policy
-and code paths as `t2j-rag translate --verify`), then scores the final code against the reference with CodeBLEU
-and, when it passed, times the jitted translation against PyTorch eager
-(`timing.run_job` in the sandbox).
+and code paths as `t2j-rag translate --verify`), then scores the final code
+against the reference with CodeBLEU and, when it passed, times the jitted
+translation against PyTorch eager (`timing.run_job` in the sandbox).
 
 - Resumable: records are appended (and flushed) as pairs finish; a new run on
   the same output directory skips every pair that already has a "done"
