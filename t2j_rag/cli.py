@@ -162,9 +162,9 @@ def translate_cmd(file, output, backend, model, base_url, k, no_retrieval, fmt, 
     """Translate a PyTorch FILE to JAX/Flax NNX."""
     from pathlib import Path
 
-    from .backends import choose_default_backend, get_backend
+    from .backends import get_backend
     from .translate import (TranslateOptions, check_output_path, default_output_path, ensure_backend_usable,
-                            prepare_prompts, translate_and_verify, write_atomic)
+                            plan_translation, prepare_prompts, translate_and_verify, write_atomic)
     from .units import read_source
 
     settings = _settings()
@@ -172,21 +172,17 @@ def translate_cmd(file, output, backend, model, base_url, k, no_retrieval, fmt, 
     out_path = Path(output) if output else default_output_path(file)
     if not show_prompt:
         check_output_path(out_path, force)
-    opts = TranslateOptions(k=settings.k if k is None else k, retrieval=not no_retrieval, fmt=fmt, max_tokens=max_tokens,
-                            draft=None if no_draft else draft)
-    name = backend or settings.backend or (None if show_prompt else choose_default_backend())
-    if name is None and not show_prompt:
-        # No LLM can run here: the rules engine translates and the verifier checks it (nothing to repair with).
-        name, do_verify, repair = "rules", True, 0
-        click.echo("t2j-rag: no LLM backend configured (set T2J_RAG_OPENAI_BASE_URL, or --backend hf on a CUDA "
-                   "machine); translating with the rules engine and verifying the result", err=True)
+    plan = plan_translation(backend or settings.backend, model or settings.model, verify=do_verify, repair=repair,
+                            retrieval=not no_retrieval, draft=None if no_draft else draft, show_prompt=show_prompt)
+    if plan.notice:
+        click.echo(plan.notice, err=True)
+    opts = TranslateOptions(k=settings.k if k is None else k, retrieval=plan.retrieval, fmt=fmt, max_tokens=max_tokens,
+                            draft=plan.draft)
     options = {"base_url": base_url} if base_url else {}
-    if name == "rules":
-        # Deterministic: a repair prompt would get the same answer, and retrieval is not used.
-        repair, opts.draft, no_retrieval = 0, None, True
+    if plan.reads_corpus:
         options["corpus_dirs"] = [str(d) for d, origin in zip(*settings.corpus_dirs(corpus)) if origin != "shipped"]
-    retriever = None if no_retrieval else _open_retriever(settings, corpus, index_dir, embedding_model, no_shipped_corpus)
-    llm = get_backend(name, model=model or settings.model, **options) if name else None
+    retriever = _open_retriever(settings, corpus, index_dir, embedding_model, no_shipped_corpus) if plan.retrieval else None
+    llm = get_backend(plan.backend, model=plan.model, **options) if plan.backend else None
 
     if show_prompt:
         for p in prepare_prompts(source, retriever, llm, opts):
@@ -199,20 +195,20 @@ def translate_cmd(file, output, backend, model, base_url, k, no_retrieval, fmt, 
         return
     ensure_backend_usable(llm)
     verify_opts = None
-    if do_verify:
+    if plan.verify:
         from .verify import VerifyOptions, load_spec
 
         verify_opts = VerifyOptions(entry=entry, spec=load_spec(inputs) if inputs else None, timeout=timeout)
     on_fix, saved = None, []
-    if do_verify and (learn_fixes or settings.learn_fixes):
+    if plan.verify and (learn_fixes or settings.learn_fixes):
         from .learn import save_fix
         from .resources import user_corpus_dir
 
         def on_fix(unit, wrong, rep, fixed):
             saved.append(save_fix(user_corpus_dir(), unit, source.context, wrong, rep, fixed))
             click.echo(f"{'saved' if saved[-1].added else 'already known'}: fix {saved[-1].entry_id}", err=True)
-    report = translate_and_verify(source, llm, retriever, opts, verify_opts, repair, on_fix)
-    if any(s.added for s in saved) and not no_retrieval:
+    report = translate_and_verify(source, llm, retriever, opts, verify_opts, plan.repair, on_fix)
+    if any(s.added for s in saved) and plan.retrieval:
         click.echo(_refresh_index(settings, corpus, index_dir) or "", err=True)
     write_atomic(out_path, report.code)
     for rec in report.units:

@@ -17,6 +17,9 @@ import copy
 
 import numpy as np
 
+from .compare import CheckFailed, MaxErrors, compare_outputs, short_traceback
+from .weights import transfer_weights
+
 
 def _float_leaves(obj, is_float) -> list:
     if isinstance(obj, dict):
@@ -38,18 +41,16 @@ def _jax_float(x) -> bool:
     return hasattr(x, "dtype") and hasattr(x, "shape") and jnp.issubdtype(x.dtype, jnp.floating)
 
 
-def compare_gradients(t_call, j_call, t_inputs, j_inputs, t_outputs, jmod, is_module, rtol, atol, seed, errs) -> None:
-    """Raise the equivalence module's _Fail at the first gradient mismatch."""
+def compare_gradients(t_call, j_call, t_inputs, j_inputs, t_outputs, jmod, is_module, rtol, atol, seed,
+                      errs: MaxErrors) -> None:
+    """Raise CheckFailed at the first gradient mismatch; `errs` collects the largest errors seen."""
     import jax
     import torch
     from flax import nnx
 
-    from . import weights
-    from .equivalence import _Fail, _short_traceback, compare_outputs
-
     t_leaves = _float_leaves(t_outputs, _torch_float)
     if not t_leaves or not any(leaf.requires_grad for leaf in t_leaves):
-        raise _Fail("runtime", "--grad: the PyTorch output does not depend differentiably on inputs or parameters")
+        raise CheckFailed("runtime", "--grad: the PyTorch output does not depend differentiably on inputs or parameters")
     rng = np.random.default_rng(seed + 7)
     cots = [rng.standard_normal(tuple(leaf.shape)).astype(np.float32) for leaf in t_leaves]
 
@@ -78,7 +79,7 @@ def compare_gradients(t_call, j_call, t_inputs, j_inputs, t_outputs, jmod, is_mo
         else:
             j_param_grads, j_input_grads = None, jax.grad(lambda fl: objective(None, fl))(floats)
     except Exception as exc:  # noqa: BLE001
-        raise _Fail("runtime", f"--grad: differentiating the JAX side failed:\n{_short_traceback(exc)}") from None
+        raise CheckFailed("runtime", f"--grad: differentiating the JAX side failed:\n{short_traceback(exc)}") from None
 
     compare_outputs(list(t_input_grads), list(j_input_grads), rtol, atol, "grad.inputs", errs)
     if not is_module:
@@ -91,16 +92,12 @@ def compare_gradients(t_call, j_call, t_inputs, j_inputs, t_outputs, jmod, is_mo
     expected_model = nnx.clone(j_call)
     for _, var in nnx.to_flat_state(nnx.state(expected_model, nnx.Param)):
         var.set_value(np.zeros_like(var.get_value()))  # a JAX-only parameter should get no gradient
-    hook = getattr(jmod, "convert_weights", None)
-    if callable(hook):
-        hook(weights.torch_state_dict_numpy(grad_module), expected_model)
-    else:
-        weights.convert_module(grad_module, expected_model)
+    transfer_weights(jmod, grad_module, expected_model)
     expected = {path: var.get_value() for path, var in nnx.to_flat_state(nnx.state(expected_model, nnx.Param))}
     actual = {path: (var.get_value() if hasattr(var, "get_value") else var)
               for path, var in nnx.to_flat_state(j_param_grads)}
     for path, value in expected.items():
         name = "grad.params." + ".".join(str(p) for p in path)
         if path not in actual:
-            raise _Fail("numeric", f"{name}: no gradient on the JAX side", name)
+            raise CheckFailed("numeric", f"{name}: no gradient on the JAX side", name)
         compare_outputs(np.asarray(value), np.asarray(actual[path]), rtol, atol, name, errs)

@@ -1,6 +1,6 @@
 """Run untrusted generated code in a limited child process: `Worker`, `run_isolated`, `run_code`.
 
-A `Worker` is a persistent child (`python -m t2j_rag.sandbox`) that imports the
+A `Worker` is a persistent child (`python -m t2j_rag.sandbox_child`) that imports the
 heavy libraries once and then runs jobs one at a time. A job names a handler
 (`"t2j_rag.module:function"`) and a JSON payload; the child calls the handler and
 sends back its JSON return value. The trade-off: keeping the child warm saves the
@@ -30,22 +30,17 @@ Not isolated: the filesystem, other processes of the same user (it can signal
 them), shared memory and Unix sockets in the filesystem, and anything a root user
 could undo (as root the child can raise its own limits again).
 
-The limits and the namespace are applied by the child itself as the first thing
-its `__main__` does, before any handler or user code runs, instead of in a
-`preexec_fn`: `preexec_fn` runs Python between fork and exec and can deadlock when
-the parent has threads, which it does once torch or transformers are loaded in
-the translating process; and creating a user namespace needs a single-threaded
-process, which the freshly started child is.
+This module is the parent side (`Worker`, `run_isolated`, the `Limits` a worker
+gets). The child runs `python -m t2j_rag.sandbox_child`, which applies the limits
+and the namespace to itself as the first thing it does, before any handler or
+user code runs; that module says why it is done there and not in a `preexec_fn`.
 """
 
 from __future__ import annotations
 
-import faulthandler
-import importlib
 import importlib.util
 import json
 import os
-import re
 import select
 import shutil
 import signal
@@ -54,34 +49,20 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, T2JError
+from .sandbox_child import HANDLER_RE, looks_like_memory, tail
 
 STAGES = ("timeout", "memory", "crash", "error")
 STARTUP_TIMEOUT = 300.0  # seconds to import the preload modules on a loaded 2-core machine
-MEMORY_MARKERS = (
-    "MemoryError",
-    "std::bad_alloc",
-    "RESOURCE_EXHAUSTED",
-    "Cannot allocate memory",
-    "can't allocate memory",
-    "out of memory",
-)
 ENV_ALLOW = (
     "PATH", "LANG", "LANGUAGE", "TZ", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "XLA_FLAGS",
 )
 ENV_ALLOW_PREFIXES = ("LC_",)
-MESSAGE_LINES = 8
-MESSAGE_CHARS = 2000
-
-_HANDLER_RE = re.compile(r"^(t2j_rag(?:\.[A-Za-z_]\w*)*):([A-Za-z_]\w*)$")
-_CLONE_NEWUSER = 0x10000000
-_CLONE_NEWNET = 0x40000000
 _STDERR_NAME = "worker.stderr"
 
 
@@ -138,7 +119,7 @@ def check_handler(handler: str) -> None:
     """
     if not isinstance(handler, str):
         raise ValueError(f"sandbox handler must be a 'module:function' string, got {type(handler).__name__}")
-    match = _HANDLER_RE.match(handler)
+    match = HANDLER_RE.match(handler)
     if match is None:
         raise ValueError(f"sandbox handler {handler!r} is not 'module:function' with a module in the t2j_rag package")
     try:
@@ -150,16 +131,6 @@ def check_handler(handler: str) -> None:
 
 
 # ----------------------------------------------------------------------------- parent side
-
-
-def _tail(text: str, lines: int = MESSAGE_LINES) -> str:
-    kept = [line for line in text.strip().splitlines() if line.strip()][-lines:]
-    out = "\n".join(kept)
-    return out[-MESSAGE_CHARS:]
-
-
-def _looks_like_memory(text: str) -> bool:
-    return any(marker in text for marker in MEMORY_MARKERS)
 
 
 def _signal_name(number: int) -> str:
@@ -293,7 +264,7 @@ class _Child:
             env = _child_env(self.tmpdir)
             with open(self.stderr_path, "wb") as err:
                 self.proc = subprocess.Popen(
-                    [sys.executable, "-m", "t2j_rag.sandbox", json.dumps(config)],
+                    [sys.executable, "-m", "t2j_rag.sandbox_child", json.dumps(config)],
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=err,
@@ -369,11 +340,11 @@ class _Child:
         err = self.stderr_since(since)
         if code == -signal.SIGXCPU or (code == -signal.SIGKILL and cpu >= limits.cpu_seconds - 0.5):
             return "timeout", f"worker exceeded its CPU-time limit of {limits.cpu_seconds} s ({_signal_name(-code)})"
-        if _looks_like_memory(err):
-            return "memory", f"worker ran out of memory (limit {limits.memory_mb} MB):\n{_tail(err)}"
+        if looks_like_memory(err):
+            return "memory", f"worker ran out of memory (limit {limits.memory_mb} MB):\n{tail(err)}"
         how = f"killed by {_signal_name(-code)}" if code is not None and code < 0 else f"exited with code {code}"
-        tail = _tail(err)
-        return "crash", f"worker {how}" + (f":\n{tail}" if tail else " (no stderr output)")
+        last = tail(err)
+        return "crash", f"worker {how}" + (f":\n{last}" if last else " (no stderr output)")
 
     def dispose(self) -> None:
         self.finalizer()
@@ -426,7 +397,7 @@ class Worker:
         if not reply.get("ready"):
             child.dispose()
             error = str(reply.get("error", "unknown error"))
-            return ("memory" if _looks_like_memory(error) else "crash"), error
+            return ("memory" if looks_like_memory(error) else "crash"), error
         self._child = child
         self.isolation = {
             "network": bool(reply.get("network")),
@@ -528,148 +499,3 @@ def run_isolated(handler: str, payload: dict, limits: Limits = Limits(), preload
         return JobResult(False, stage="crash", message=str(exc))
     with worker:
         return worker.run(handler, payload)
-
-
-# ----------------------------------------------------------------------------- child side
-
-
-def _isolate_network() -> tuple[bool, str]:
-    """Move this (single-threaded) process into a new network namespace; (done, reason)."""
-    import ctypes
-    import errno as errno_names
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        unshare = libc.unshare
-    except (OSError, AttributeError) as exc:
-        return False, f"unshare() is not available: {exc}"
-    try:
-        before = os.readlink("/proc/self/ns/net")
-    except OSError as exc:
-        return False, f"network namespaces are not available: {exc}"
-    uid, gid = os.getuid(), os.getgid()
-    failures = []
-    # As root a bare network namespace suffices; otherwise (or when a container forbids
-    # it) a user namespace first grants the capability needed to create one.
-    attempts = ((_CLONE_NEWNET, "CLONE_NEWNET"), (_CLONE_NEWUSER | _CLONE_NEWNET, "CLONE_NEWUSER|CLONE_NEWNET"))
-    for flags, label in attempts:
-        if flags == _CLONE_NEWNET and os.geteuid() != 0:
-            continue
-        if unshare(flags) != 0:
-            err = ctypes.get_errno()
-            failures.append(f"unshare({label}) failed: {errno_names.errorcode.get(err, err)} ({os.strerror(err)})")
-            continue
-        if flags & _CLONE_NEWUSER:
-            # Map our own ids so files the job writes stay owned by the real user.
-            try:
-                with open("/proc/self/setgroups", "w") as f:
-                    f.write("deny")
-                with open("/proc/self/uid_map", "w") as f:
-                    f.write(f"{uid} {uid} 1")
-                with open("/proc/self/gid_map", "w") as f:
-                    f.write(f"{gid} {gid} 1")
-            except OSError as exc:
-                return True, f"new user+network namespace (uid map not written: {exc})"
-        if os.readlink("/proc/self/ns/net") == before:
-            failures.append(f"unshare({label}) returned 0 but the namespace did not change")
-            continue
-        return True, f"new network namespace via unshare({label})"
-    return False, "network isolation unavailable: " + "; ".join(failures)
-
-
-def _apply_limits(memory_mb: int, cpu_seconds: int) -> None:
-    import resource
-
-    def lower(which: int, value: int, hard_extra: int = 0) -> None:
-        _, hard = resource.getrlimit(which)
-        cap = value + hard_extra
-        new_hard = cap if hard == resource.RLIM_INFINITY else min(hard, cap)
-        resource.setrlimit(which, (min(value, new_hard), new_hard))
-
-    lower(resource.RLIMIT_CORE, 0)
-    lower(resource.RLIMIT_AS, memory_mb * 2**20)
-    # The soft limit sends SIGXCPU; the hard one, a little later, SIGKILL in case it is caught.
-    lower(resource.RLIMIT_CPU, cpu_seconds, hard_extra=5)
-
-
-def _job_traceback(exc: BaseException) -> str:
-    """The last lines of the traceback, without the frames of this module's own plumbing."""
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
-        tb = tb.tb_next
-    frames = "".join(traceback.format_tb(tb)[-3:]) if tb is not None else ""
-    summary = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    # JAX appends a paragraph about the frames it filtered; it would push the error out of the tail.
-    summary = summary.split("\n--------------------\n")[0]
-    return (frames + summary)[-MESSAGE_CHARS:]
-
-
-def _call(request: dict) -> dict | str:
-    """Run one request; the reply as a dict, or as ready JSON text when the handler succeeded."""
-    handler = request.get("handler", "")
-    match = _HANDLER_RE.match(handler) if isinstance(handler, str) else None
-    if match is None:
-        return {"ok": False, "stage": "error", "message": f"handler {handler!r} is not allowed"}
-    try:
-        function = getattr(importlib.import_module(match.group(1)), match.group(2))
-        value = function(request.get("payload", {}))
-        text = json.dumps({"ok": True, "value": value})
-    except MemoryError as exc:
-        return {"ok": False, "stage": "memory", "message": _job_traceback(exc)}
-    except BaseException as exc:  # noqa: BLE001 - a job's sys.exit() must not end the worker loop
-        message = _job_traceback(exc)
-        if isinstance(exc, (TypeError, ValueError)) and "JSON serializable" in str(exc):
-            message = f"handler {handler} returned a value that is not JSON-serialisable: {exc}"
-        stage = "memory" if _looks_like_memory(message) else "error"
-        return {"ok": False, "stage": stage, "message": message}
-    return text
-
-
-def _worker_main(argv: list[str]) -> int:
-    # Keep the protocol channel private: user code printing (Python or C level) to fd 1
-    # lands in the stderr file, and code reading fd 0 sees /dev/null, not our requests.
-    proto_in = os.fdopen(os.dup(0), "rb")
-    proto_out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
-    os.close(devnull)
-    sys.stdout.reconfigure(line_buffering=True)
-    # A segfault or abort in native code then leaves a Python stack in the stderr tail.
-    faulthandler.enable()
-
-    def send(message: dict | str) -> None:
-        text = message if isinstance(message, str) else json.dumps(message)
-        proto_out.write(text.encode() + b"\n")
-        proto_out.flush()
-
-    config = json.loads(argv[0])
-    if config.get("network"):
-        network, reason = False, "network allowed by Limits(network=True)"
-    else:
-        network, reason = _isolate_network()
-    _apply_limits(int(config["memory_mb"]), int(config["cpu_seconds"]))
-    started = time.monotonic()
-    try:
-        for name in config.get("preload", []):
-            importlib.import_module(name)
-    except BaseException:  # noqa: BLE001 - report any import failure to the parent
-        send({"ready": False, "error": _tail(traceback.format_exc())})
-        return 1
-    send({"ready": True, "network": network, "network_reason": reason,
-          "preload_seconds": time.monotonic() - started})
-
-    for line in proto_in:
-        try:
-            request = json.loads(line)
-        except ValueError:
-            return 2
-        send(_call(request))
-    return 0
-
-
-if __name__ == "__main__":
-    # Run as `python -m t2j_rag.sandbox`: make handler lookups of "t2j_rag.sandbox:..."
-    # reuse this module instead of importing a second copy.
-    sys.modules.setdefault("t2j_rag.sandbox", sys.modules[__name__])
-    sys.exit(_worker_main(sys.argv[1:]))

@@ -1,6 +1,8 @@
-"""The translation pipeline: split -> retrieve -> prompt -> generate -> parse -> assemble.
+"""The translation pipeline: plan -> split -> retrieve -> prompt -> generate -> parse -> assemble.
 
-Each unit (top-level class or function) gets its own retrieval and prompt, so
+`plan_translation` decides, from the options alone, which backend runs and
+what is worth doing with it (retrieval, a draft, verification, repair rounds),
+for the CLI and the evaluation runner alike. Each unit (top-level class or function) gets its own retrieval and prompt, so
 the model sees the examples and notes for the APIs that unit uses. A unit whose
 answer cannot be parsed fails on its own, with a message, and the file is
 still assembled (the failed unit stays as a commented TODO block) so nothing
@@ -18,6 +20,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -25,6 +28,75 @@ from .errors import BackendError, OutputError
 from .parse import ParseError, parse_answer
 from .prompt import Prompt, PromptTooLong, approx_tokens, build_prompt
 from .units import SourceFile, assemble
+
+
+NO_LLM_NOTICE = ("t2j-rag: no LLM backend configured (set T2J_RAG_OPENAI_BASE_URL, or --backend hf on a CUDA "
+                 "machine); translating with the rules engine and verifying the result")
+
+
+@dataclass
+class TranslationPlan:
+    """What a translation run will do, decided from the options before anything heavy is loaded."""
+
+    backend: str | None  # registry name; None only for --show-prompt when no backend is configured
+    model: str | None  # what to pass to get_backend; None when the backend takes no model
+    model_label: str | None  # what really produces the answers: a model id, "rules", a replay answers file
+    verify: bool
+    repair: int  # repair rounds after a failed verification
+    retrieval: bool  # open the index and put retrieved examples and notes in the prompt
+    draft: str | None  # "rules": the rules engine's draft of each unit goes into the prompt
+    reads_corpus: bool = False  # the backend takes `corpus_dirs`, the user's corpus directories
+    notice: str | None = None  # one line for stderr, when the plan differs from what was asked
+
+
+def plan_translation(backend: str | None, model: str | None = None, *, verify: bool = False, repair: int = 3,
+                     retrieval: bool = True, draft: str | None = None, show_prompt: bool = False,
+                     detect: Callable[[], str | None] | None = None) -> TranslationPlan:
+    """Pick the backend and drop what it would ignore.
+
+    With no backend named, `detect` (default: `backends.choose_default_backend`, a
+    configured server, else a local GPU) picks one. When it finds none, the rules
+    engine translates and the result is verified, with no repair rounds, and the
+    plan carries a notice saying so. A backend that ignores the prompt
+    (`uses_prompt = False`) gets no retrieval and no draft; one whose repair answer
+    would be its first answer (`repairs = False`) gets no repair rounds. An
+    unknown backend name raises BackendError.
+
+    >>> p = plan_translation(None, "mistralai/Mistral-7B-Instruct-v0.3", detect=lambda: None)
+    >>> (p.backend, p.model, p.model_label, p.verify, p.repair, p.retrieval, p.notice is not None)
+    ('rules', None, 'rules', True, 0, False, True)
+    """
+    from .backends import backend_class, choose_default_backend
+
+    notice = None
+    if backend is None and not show_prompt:
+        backend = (detect or choose_default_backend)()
+        if backend is None:
+            backend, verify, repair, notice = "rules", True, 0, NO_LLM_NOTICE
+    if backend is None:  # only prompts are shown, with approximate token counts
+        return TranslationPlan(None, None, None, verify, repair, retrieval, draft)
+    cls = backend_class(backend)
+    if not cls.uses_prompt:
+        retrieval, draft = False, None
+    if not cls.repairs:
+        repair = 0
+    if cls.model_kind == "none":
+        model = None
+    return TranslationPlan(backend, model, model_label(cls, model), verify, repair, retrieval, draft,
+                           cls.reads_corpus, notice)
+
+
+def model_label(backend_cls, model: str | None) -> str | None:
+    """The name of what produces a backend's answers, for records and reports.
+
+    hf with "mistralai/Mistral-7B-Instruct-v0.3" -> that id (None -> its default model);
+    rules -> "rules" whatever model was configured; replay with "runs/answers.json" -> "answers.json".
+    """
+    if backend_cls.model_kind == "none":
+        return backend_cls.default_model or backend_cls.name
+    if backend_cls.model_kind == "answers":
+        return Path(model).name if model else None
+    return model or backend_cls.default_model
 
 
 @dataclass

@@ -406,43 +406,23 @@ def torch_state_dict_numpy(torch_module) -> dict[str, np.ndarray]:
     return {k: _np(v) for k, v in torch_module.state_dict().items()}
 
 
-# --- checkpoints: `t2j-rag convert-weights` --------------------------------------
+def transfer_weights(translation, torch_module, nnx_module) -> None:
+    """Fill `nnx_module` from `torch_module`, the way the translation asks for.
 
-
-def convert_checkpoint_job(payload: dict) -> dict:
-    """Sandbox handler: build both modules, load the checkpoint, convert, write the Flax state as msgpack.
-
-    payload: torch_code, jax_code, entry, init (list), checkpoint (path), out (path to write).
+    A translated file may define its own `convert_weights(state_dict, module)`
+    (state_dict as NumPy arrays) for layouts the converter does not know; then
+    that hook does the work, else `convert_module` does. The verifier, the
+    gradient check and `t2j-rag convert-weights` all go through here, so a hook
+    is honoured everywhere or nowhere.
     """
-    import torch
-    from flax import nnx, serialization
-
-    from .equivalence import construct_jax, load_source
-
-    tmod = load_source(payload["torch_code"], "torch")
-    jmod = load_source(payload["jax_code"], "jax")
-    entry, init = payload["entry"], payload.get("init")
-    if init is None:
-        init = list(tmod.get_init_inputs()) if hasattr(tmod, "get_init_inputs") else []
-    tm = getattr(tmod, entry)(*init)
-    state = torch.load(payload["checkpoint"], map_location="cpu", weights_only=True)
-    if isinstance(state, dict) and "state_dict" in state and isinstance(state["state_dict"], dict):
-        state = state["state_dict"]
-    missing, unexpected = tm.load_state_dict(state, strict=False)
-    if missing or unexpected:
-        raise WeightError(f"checkpoint does not fit {entry}: missing {list(missing)[:5]}, unexpected {list(unexpected)[:5]}")
-    jm = construct_jax(getattr(jmod, entry), init)
-    hook = getattr(jmod, "convert_weights", None)
+    hook = getattr(translation, "convert_weights", None)
     if callable(hook):
-        hook(torch_state_dict_numpy(tm), jm)
+        hook(torch_state_dict_numpy(torch_module), nnx_module)
     else:
-        convert_module(tm, jm)
-    pure = nnx.state(jm).to_pure_dict()
-    data = serialization.msgpack_serialize(pure)
-    with open(payload["out"], "wb") as fh:
-        fh.write(data)
-    n = sum(int(np.prod(v.shape)) for _, v in nnx.to_flat_state(nnx.state(jm, nnx.Param)))
-    return {"parameters": n, "bytes": len(data), "tensors": len(state)}
+        convert_module(torch_module, nnx_module)
+
+
+# --- checkpoints written by `t2j-rag convert-weights` ----------------------------
 
 
 def load_converted(path, module) -> None:

@@ -302,3 +302,14 @@ def test_default_backend_is_none_without_torch(monkeypatch):
     monkeypatch.setitem(sys.modules, "torch", None)
     assert choose_default_backend({}) is None
     assert choose_default_backend({"T2J_RAG_OPENAI_BASE_URL": "http://h/v1"}) == "openai"
+
+
+@pytest.mark.parametrize("name", ["echo", "replay", "hf", "openai", "rules"])
+def test_every_builtin_declares_what_its_answers_depend_on(name):
+    from t2j_rag.backends import backend_class
+
+    cls = backend_class(name)
+    assert cls.model_kind in ("model", "answers", "none")
+    assert all(isinstance(getattr(cls, a), bool) for a in ("uses_prompt", "repairs", "reads_corpus"))
+    # Only the deterministic rules engine ignores the prompt and repair prompts.
+    assert (cls.uses_prompt, cls.repairs) == ((False, False) if name == "rules" else (True, True))

@@ -11,6 +11,8 @@ from t2j_rag.convert import convert_checkpoint
 from t2j_rag.errors import ConversionError, OutputError
 from t2j_rag.weights import load_converted
 
+pytestmark = pytest.mark.slow
+
 TORCH = '''import torch
 import torch.nn as nn
 

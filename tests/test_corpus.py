@@ -52,6 +52,7 @@ def worker():
         yield w
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pair", PAIRS, ids=lambda e: e.id)
 def test_pair_passes_the_verifier(pair, worker):
     report = verify_code(pair.torch_code, pair.jax_code, VerifyOptions(entry=pair.entry, rtol=pair.rtol, atol=pair.atol),

@@ -38,6 +38,7 @@ def worker():
         yield w
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", SUITE.cases, ids=[c.id for c in SUITE.cases])
 def test_reference_translation_passes_the_verifier(case, worker):
     from t2j_rag.verify import verify_code
@@ -55,6 +56,7 @@ def _corpus_fingerprints():
             if e.torch_code]
 
 
+@pytest.mark.slow
 def test_no_case_duplicates_or_nearly_duplicates_a_corpus_entry():
     corpus = _corpus_fingerprints()
     assert len(corpus) > 100
@@ -67,6 +69,7 @@ def test_no_case_duplicates_or_nearly_duplicates_a_corpus_entry():
     assert worst[0] < NEAR_DUPLICATE, f"{worst[1]} nearly duplicates corpus entry {worst[2]} ({worst[0]:.2f})"
 
 
+@pytest.mark.slow
 def test_no_two_cases_nearly_duplicate_each_other():
     # A batch measured as held out must not re-measure an operator an earlier batch already covers.
     fps = [(c.id, Fingerprint(c.torch_code)) for c in SUITE.cases]
@@ -75,6 +78,7 @@ def test_no_two_cases_nearly_duplicate_each_other():
     assert worst[0] < NEAR_DUPLICATE, f"{worst[1]} nearly duplicates {worst[2]} ({worst[0]:.2f})"
 
 
+@pytest.mark.slow
 def test_the_duplicate_check_catches_a_renamed_and_resized_copy():
     entry_id, code, fp = next(c for c in _corpus_fingerprints() if c[0] == "conv-depthwise-separable")
     copy = re.sub(r"\bself\.(\w+)", lambda m: f"self.renamed_{m.group(1)}", code)

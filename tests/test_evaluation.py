@@ -114,6 +114,29 @@ def test_shipped_grids_load_and_overrides_replace_lists(tmp_path):
         resolve_grid("no-such-grid")
 
 
+def test_grid_collapses_what_the_rules_backend_ignores_into_one_configuration():
+    from t2j_rag.evaluation.runner import plan_for
+
+    mistral = "mistralai/Mistral-7B-Instruct-v0.3"
+    configs = expand({"backend": "rules", "model": mistral, "retrieval": ["none", "both"], "k": [2, 4]})
+    assert configs == [Config("rules", None, "json", "none", 0, 0, "none")]
+    assert "Mistral" not in configs[0].id and plan_for(configs[0]).model_label == "rules"
+    crossed = expand({"backend": ["hf", "rules"], "model": mistral, "format": ["json", "plain"],
+                      "retrieval": ["none", "both"], "k": [2, 4], "repair": [0, 3], "draft": ["none", "rules"]})
+    assert [c.id for c in crossed if c.backend == "rules"] == ["rules.json.none.k0.r0"]
+    assert len([c for c in crossed if c.backend == "hf"]) == 2 * 3 * 2 * 2  # the LLM still gets every point
+
+
+def test_each_configuration_is_labelled_with_what_really_answers():
+    from t2j_rag.evaluation.runner import plan_for
+
+    answers = str(EVALS / "replay" / "ci_answers.json")
+    assert plan_for(Config("replay", retrieval="both", k=2), answers).model_label == "ci_answers.json"
+    assert plan_for(Config("hf", "org/Model-7B")).model_label == "org/Model-7B"
+    draft = plan_for(Config("hf", "org/Model-7B", retrieval="both", repair=3, draft="rules"))
+    assert (draft.retrieval, draft.repair, draft.draft, draft.verify) == (True, 3, "rules", True)
+
+
 # --------------------------------------------------------------------------- shrink
 
 

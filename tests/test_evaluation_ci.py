@@ -9,6 +9,8 @@ from click.testing import CliRunner
 
 from t2j_rag.cli import main
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ["level1/gelu_tanh", "level2/linear_layernorm_relu", "level3/mlp_classifier"]
 FIELDS = {"case", "level", "config", "backend", "model", "format", "retrieval", "k", "repair", "draft", "status",
@@ -131,3 +133,15 @@ def test_eval_refuses_replay_without_answers_and_a_suite_without_cases(tmp_path)
                            env=env)
     assert r.exit_code == 2 and "needs recorded answers (--answers FILE)" in r.output
     assert not (tmp_path / "o" / "results.jsonl").exists()
+
+
+def test_records_and_report_name_what_really_answered(ci_run):
+    out = ci_run[0]
+    recs = _records(out)
+    assert {r["model"] for r in recs if r["backend"] == "replay"} == {"ci_answers.json"}
+    from t2j_rag.backends import backend_names
+
+    if "rules" in backend_names():
+        assert {r["model"] for r in recs if r["backend"] == "rules"} == {"rules"}
+    header = next(line for line in (out / "report.md").read_text().splitlines() if line.startswith("- backends"))
+    assert "replay (ci_answers.json)" in header and "rules (" not in header

@@ -1,4 +1,6 @@
+import hashlib
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -27,6 +29,7 @@ class BrokenEmbedder(CountingEmbedder):
         raise RuntimeError("killed halfway")
 
 
+@pytest.mark.slow
 def test_build_writes_manifest_and_summary(tiny_corpus, tmp_path, embedder):
     idx = tmp_path / "idx"
     s = build_index([tiny_corpus], idx, progress=False, embedder=embedder)
@@ -39,6 +42,7 @@ def test_build_writes_manifest_and_summary(tiny_corpus, tmp_path, embedder):
     assert np.allclose(np.linalg.norm(loaded.vectors, axis=1), 1.0, atol=1e-5)
 
 
+@pytest.mark.slow
 def test_incremental_rebuild_embeds_only_changes(tiny_corpus, tmp_path, embedder):
     idx = tmp_path / "idx"
     build_index([tiny_corpus], idx, progress=False, embedder=embedder)
@@ -62,6 +66,7 @@ def test_incremental_rebuild_embeds_only_changes(tiny_corpus, tmp_path, embedder
     assert not np.allclose(after.vectors[ids.index("n-abs")], before[0])
 
 
+@pytest.mark.slow
 def test_model_mismatch_is_an_error(tiny_corpus, tmp_path, embedder):
     idx = tmp_path / "idx"
     build_index([tiny_corpus], idx, progress=False, embedder=embedder)
@@ -69,6 +74,7 @@ def test_model_mismatch_is_an_error(tiny_corpus, tmp_path, embedder):
         load_index(idx, model="sentence-transformers/some-other-model")
 
 
+@pytest.mark.slow
 def test_stale_index_is_an_error(tiny_corpus, tmp_path, embedder):
     from t2j_rag.corpus import corpus_fingerprint, load_corpus
 
@@ -80,6 +86,7 @@ def test_stale_index_is_an_error(tiny_corpus, tmp_path, embedder):
         load_index(idx, expect_fingerprint=corpus_fingerprint(load_corpus([tiny_corpus])))
 
 
+@pytest.mark.slow
 def test_missing_and_corrupt_index(tiny_corpus, tmp_path, embedder):
     with pytest.raises(IndexError_, match="no index"):
         load_index(tmp_path / "nothing")
@@ -98,6 +105,7 @@ def test_missing_and_corrupt_index(tiny_corpus, tmp_path, embedder):
     assert s.embedded == 5 and len(load_index(idx).entries) == 5
 
 
+@pytest.mark.slow
 def test_build_killed_halfway_leaves_previous_index(tiny_corpus, tmp_path, embedder):
     idx = tmp_path / "idx"
     build_index([tiny_corpus], idx, progress=False, embedder=embedder)
@@ -110,6 +118,7 @@ def test_build_killed_halfway_leaves_previous_index(tiny_corpus, tmp_path, embed
     assert np.array_equal(after.vectors, before.vectors)
 
 
+@pytest.mark.slow
 def test_changed_model_reembeds_everything(tiny_corpus, tmp_path, embedder):
     idx = tmp_path / "idx"
     build_index([tiny_corpus], idx, progress=False, embedder=embedder)
@@ -118,3 +127,44 @@ def test_changed_model_reembeds_everything(tiny_corpus, tmp_path, embedder):
     (idx / MANIFEST).write_text(json.dumps(manifest))
     s = build_index([tiny_corpus], idx, progress=False, embedder=embedder)
     assert s.embedded == 5
+
+
+# --------------------------------------------------------------------------- the checkout's index/ directory
+
+REPO_INDEX_README = Path(__file__).resolve().parents[1] / "index" / "README.md"
+
+
+class HashEmbedder:
+    """A fake embedder: a fixed pseudo-random unit vector per text, no model to load."""
+
+    name = identity = "hash-fake"
+
+    def encode(self, texts, batch_size=32, progress=False):
+        rows = [np.random.default_rng(int(hashlib.sha256(t.encode()).hexdigest()[:8], 16)).standard_normal(8)
+                for t in texts]
+        vectors = np.asarray(rows, dtype=np.float32)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_the_tracked_readme_is_neither_an_index_nor_in_the_way(tiny_corpus, tmp_path):
+    idx = tmp_path / "index"
+    idx.mkdir()
+    readme = idx / "README.md"
+    readme.write_bytes(REPO_INDEX_README.read_bytes())
+    with pytest.raises(IndexError_, match="no index at"):  # missing, not corrupt
+        load_index(idx)
+    first = build_index([tiny_corpus], idx, progress=False, embedder=HashEmbedder())
+    assert first.embedded == 5 and len(load_index(idx).entries) == 5
+    again = build_index([tiny_corpus], idx, progress=False, embedder=HashEmbedder())
+    assert not again.changed
+    (tiny_corpus / "notes" / "n-abs.md").write_text((tiny_corpus / "notes" / "n-abs.md").read_text() + "\nmore\n")
+    assert build_index([tiny_corpus], idx, progress=False, embedder=HashEmbedder()).embedded == 1
+    assert readme.read_bytes() == REPO_INDEX_README.read_bytes()
+    names = {p.name for p in idx.iterdir()}
+    assert {"README.md", MANIFEST} <= names and len(names) == 4  # the README, the manifest and one generation
+
+
+def test_the_readme_names_what_build_index_writes():
+    text = REPO_INDEX_README.read_text(encoding="utf-8")
+    for name in (MANIFEST, "entries.<generation>.jsonl", "vectors.<generation>.faiss", "t2j-rag build-index"):
+        assert name in text

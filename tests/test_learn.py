@@ -67,6 +67,7 @@ def files(tmp_path):
     return tmp_path
 
 
+@pytest.mark.slow
 def test_learn_a_passing_pair_and_retrieve_it(files, worker, shipped_index, embedder):
     shipped_before = corpus_fingerprint(load_corpus([shipped_corpus_dir()]))
     user = files / "mine"
@@ -99,6 +100,7 @@ def test_learn_a_passing_pair_and_retrieve_it(files, worker, shipped_index, embe
     assert corpus_fingerprint(load_corpus([shipped_corpus_dir()])) == shipped_before
 
 
+@pytest.mark.slow
 def test_failing_pair_is_refused(files, worker):
     user = files / "mine"
     with pytest.raises(VerificationRefused, match="numeric"):
@@ -137,6 +139,7 @@ def test_repaired_unit_is_saved_once_and_prompts_show_it(tmp_path):
     assert example["error"].startswith("numeric")
 
 
+@pytest.mark.slow
 def test_cli_learn_list_show_remove(files):
     env = {"T2J_RAG_HOME": str(files / "home"), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
 

@@ -170,6 +170,7 @@ def test_deeply_nested_expressions_do_not_exhaust_the_stack():
     assert lines_of(lint_jax(code), "traced-python") == [6]
 
 
+@pytest.mark.slow
 def test_lint_never_raises_on_the_projects_own_python():
     root = Path(__file__).resolve().parents[1]
     files = sorted((root / "t2j_rag").rglob("*.py")) + sorted((root / "tests").glob("*.py"))

@@ -11,6 +11,8 @@ from t2j_rag.translate import TranslateOptions, translate_source
 from t2j_rag.units import split_source
 from t2j_rag.verify import VerifyOptions
 
+pytestmark = pytest.mark.slow
+
 SRC = '''import torch
 import torch.nn as nn
 

@@ -7,6 +7,8 @@ from t2j_rag.index import build_index, load_index
 from t2j_rag.retrieve import Retriever, retrieve_for_source
 from t2j_rag.units import split_source
 
+pytestmark = pytest.mark.slow
+
 
 def _note_apis(hits):
     return {a for h in hits if h.kind == "note" for a in h.entry.torch_apis}

@@ -121,6 +121,7 @@ def test_index_assignment_and_inplace_are_functional():
     assert "x = x.at[0].set(1.0)" in code and "x = x.at[1:].add(-y)" in code and "x = jnp.add(x, 2)" in code
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", PASSING + sorted(EXAMPLES.glob("*.py")), ids=lambda p: p.name)
 def test_case_translates_completely_and_verifies(path, worker):
     sf, results, code = _translate_file(path)
@@ -129,6 +130,7 @@ def test_case_translates_completely_and_verifies(path, worker):
     assert report.passed, (report.stage, report.message)
 
 
+@pytest.mark.slow
 def test_untranslated_file_fails_verification(worker):
     sf, _, code = _translate_file(CASES / "untranslatable.py")
     assert not verify_code(sf.text, code, VerifyOptions(), worker).passed
@@ -168,6 +170,7 @@ def test_unhandled_options_of_new_apis_stay_partial(line, construct, reason):
     assert "# TODO(t2j): " + construct in res.code
 
 
+@pytest.mark.slow
 def test_untranslatable_interpolate_mode_file_is_partial(tmp_path, worker):
     src = ("import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\n\n"
            "class Model(nn.Module):\n"
@@ -187,6 +190,7 @@ def test_untranslatable_interpolate_mode_file_is_partial(tmp_path, worker):
     assert not verify_code(sf.text, code, VerifyOptions(), worker).passed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shape, kwargs", [
     ((2, 3, 5, 7), dict(size=(3, 4), mode="nearest")),
     ((2, 3, 5, 7), dict(scale_factor=1.5, mode="nearest")),
@@ -278,6 +282,7 @@ def test_layer_building_method_gets_rngs_and_its_callers_pass_it():
     assert "Block(4, rngs=rngs)" in res.code and "def _scale(self, x):" in res.code
 
 
+@pytest.mark.slow
 def test_recurrent_helper_matches_torch_lstm_state_conventions():
     import numpy as np
     import torch
@@ -344,6 +349,7 @@ def test_device_keywords_vanish_and_the_causal_mask_helper_is_translated():
     assert "device" not in code.split("def f")[1]
 
 
+@pytest.mark.slow
 def test_random_draws_in_a_forward_pass_use_the_module_key_stream():
     src = ("class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
            "        self.fc = nn.Linear(3, 4)\n"

@@ -20,6 +20,7 @@ def _rand(*shape, seed=0):
     return torch.randn(*shape, generator=torch.Generator().manual_seed(seed))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("nd, kwargs", [
     (1, dict(stride=2, padding=1)),
     (1, dict(padding="same", dilation=2)),
@@ -42,6 +43,7 @@ def test_functional_conv_matches_torch(nd, kwargs):
     _close(got, want, 1e-4)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("nd, kwargs", [
     (1, dict(stride=2, padding=1, output_padding=1)),
     (2, dict(stride=(2, 3), padding=(1, 0), output_padding=(1, 2), dilation=(1, 2))),
@@ -63,6 +65,7 @@ def test_functional_conv_transpose_matches_torch(nd, kwargs):
     _close(got, want, 1e-4)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kwargs", [
     dict(kernel_size=3),
     dict(kernel_size=(2, 3), dilation=(2, 1), padding=1, stride=(2, 1)),
@@ -91,6 +94,7 @@ def test_shuffles_match_torch():
     _close(t2j_channel_shuffle(x.numpy(), 3), F.channel_shuffle(x, 3))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shape, size", [((2, 7, 5, 4), 3), ((2, 6, 9), 4), ((1, 5, 2, 3, 2), 2)])
 def test_local_response_norm_matches_torch(shape, size):
     import torch.nn.functional as F
@@ -102,6 +106,7 @@ def test_local_response_norm_matches_torch(shape, size):
     _close(got, F.local_response_norm(x, size, 0.01, 0.6, 1.5))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("nd, kwargs", [
     (1, dict(norm_type=2, kernel_size=3, stride=2)),
     (1, dict(norm_type=3.0, kernel_size=2, ceil_mode=True)),
@@ -119,6 +124,7 @@ def test_lp_pool_matches_torch(nd, kwargs):
     _close(got, getattr(F, f"lp_pool{nd}d")(x, **kwargs), 1e-4)
 
 
+@pytest.mark.slow
 def test_activation_helpers_match_torch():
     import torch
     import torch.nn.functional as F
@@ -166,6 +172,7 @@ def test_bilinear_matches_torch():
     _close(got, F.bilinear(x1, x2, w, b), 1e-4)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["sum", "mean", "max"])
 def test_embedding_bag_matches_torch(mode):
     import torch
@@ -238,6 +245,7 @@ def test_module_translations(line, expect):
     assert expect in res.code
 
 
+@pytest.mark.slow
 def test_random_modules_are_eval_exact_and_random_only_in_training():
     import jax.numpy as jnp
     from flax import nnx

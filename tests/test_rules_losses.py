@@ -90,6 +90,7 @@ CASES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, inputs, kwargs", CASES, ids=lambda v: v if isinstance(v, str) else None)
 def test_loss_helper_matches_torch(name, inputs, kwargs):
     import torch
@@ -146,6 +147,7 @@ MODULE_SRC = """class Crit(nn.Module):
 """
 
 
+@pytest.mark.slow
 def test_loss_modules_keep_their_buffers_for_the_converter():
     import torch
     from flax import nnx

@@ -125,12 +125,14 @@ EXPRESSIONS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("expr", EXPRESSIONS)
 def test_translation_matches_torch(expr):
     got, want, code = _run(expr)
     _compare(got, want, f"{expr}\n{code}")
 
 
+@pytest.mark.slow
 def test_inplace_spellings_rebind_the_name():
     stmts = ("    x = x.clone()\n    x.scatter_add_(1, i, y)\n    x.index_fill_(0, i[0, :2], -3.0)\n"
              "    z = y.clone()\n    z.scatter_reduce_(1, i, x, 'amax')\n    w = x.clone()\n    w.fill_(2.5)\n"
@@ -140,6 +142,7 @@ def test_inplace_spellings_rebind_the_name():
     _compare(got, want, code)
 
 
+@pytest.mark.slow
 def test_named_results_answer_values_and_indices():
     got, want, code = _run("torch.sort(x, 1).indices + x.topk(2, 0).indices.sum() + torch.cummin(x, 1)[1]")
     _compare(got, want, code)

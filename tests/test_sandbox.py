@@ -111,6 +111,7 @@ def test_crash_is_reported_and_the_next_job_works(worker, code, signal_name):
     assert worker.pid != old_pid
 
 
+@pytest.mark.slow
 def test_cpu_hog_hits_the_cpu_limit():
     r = run_isolated(RUN_CODE, {"code": "while True:\n    pass\n"}, Limits(timeout=60.0, cpu_seconds=2))
     assert not r.ok and r.stage == "timeout"

@@ -37,6 +37,7 @@ HEAD_JAX = ("from flax import nnx\n\nclass Head(nnx.Module):\n    def __init__(s
             "        self.fc = nnx.Linear(d, 1, rngs=rngs)\n\n    def __call__(self, x):\n        return self.fc(double(x))\n")
 
 
+@pytest.mark.slow
 def test_translate_with_replay_assembles_importable_file(tmp_path):
     source = split_source(SRC, "head.py")
     backend = get_backend("replay", answers=[json.dumps({"jax_code": DOUBLE_JAX, "notes": []}),
@@ -71,6 +72,7 @@ def test_unparseable_unit_fails_alone(tmp_path):
     compile(report.code, "x", "exec")
 
 
+@pytest.mark.slow
 def test_records_carry_tokens_and_retrieved_ids(shipped_retriever):
     source = split_source(SRC, "head.py")
     backend = get_backend("echo")
@@ -93,3 +95,59 @@ def test_output_path_checks(tmp_path):
         check_output_path(tmp_path / "no" / "out.py", force=True)
     write_atomic(f, "new")
     assert f.read_text() == "new" and [p.name for p in tmp_path.iterdir()] == ["out.py"]
+
+
+# --------------------------------------------------------------------------- the plan
+
+
+def _no_llm():
+    return None
+
+
+def test_plan_without_an_llm_falls_back_to_the_rules_engine_and_verifies():
+    from t2j_rag.translate import NO_LLM_NOTICE, plan_translation
+
+    plan = plan_translation(None, "mistralai/Mistral-7B-Instruct-v0.3", repair=3, draft="rules", detect=_no_llm)
+    assert (plan.backend, plan.model, plan.model_label) == ("rules", None, "rules")
+    assert (plan.verify, plan.repair, plan.retrieval, plan.draft, plan.reads_corpus) == (True, 0, False, None, True)
+    assert plan.notice == NO_LLM_NOTICE and "rules engine" in plan.notice and "T2J_RAG_OPENAI_BASE_URL" in plan.notice
+
+
+def test_plan_keeps_what_an_llm_backend_uses():
+    from t2j_rag.translate import plan_translation
+
+    plan = plan_translation(None, "m", repair=2, draft="rules", detect=lambda: "openai")
+    assert (plan.backend, plan.model, plan.model_label, plan.notice) == ("openai", "m", "m", None)
+    assert (plan.verify, plan.repair, plan.retrieval, plan.draft, plan.reads_corpus) == (False, 2, True, "rules", False)
+    hf = plan_translation("hf", None, verify=True)
+    assert (hf.model, hf.model_label, hf.verify, hf.repair) == (None, "mistralai/Mistral-7B-Instruct-v0.3", True, 3)
+
+
+def test_plan_for_a_named_rules_backend_drops_what_it_ignores_without_a_notice():
+    from t2j_rag.translate import plan_translation
+
+    plan = plan_translation("rules", "some-model", verify=True, repair=5, retrieval=True, draft="rules")
+    assert (plan.model, plan.model_label, plan.repair, plan.retrieval, plan.draft) == (None, "rules", 0, False, None)
+    assert plan.verify and plan.notice is None
+
+
+def test_plan_labels_replay_with_its_answers_file_and_echo_with_its_name(tmp_path):
+    from t2j_rag.translate import plan_translation
+
+    replay = plan_translation("replay", str(tmp_path / "answers.json"))
+    assert (replay.model, replay.model_label) == (str(tmp_path / "answers.json"), "answers.json")
+    echo = plan_translation("echo", "whatever")
+    assert (echo.model, echo.model_label, echo.retrieval) == (None, "echo", True)
+
+
+def test_plan_for_showing_prompts_asks_for_no_backend_and_rejects_unknown_names():
+    from t2j_rag.errors import BackendError
+    from t2j_rag.translate import plan_translation
+
+    def must_not_detect():
+        raise AssertionError("--show-prompt needs no backend")
+
+    plan = plan_translation(None, "m", show_prompt=True, detect=must_not_detect)
+    assert (plan.backend, plan.model_label, plan.retrieval, plan.notice) == (None, None, True, None)
+    with pytest.raises(BackendError, match="unknown backend 'nope'"):
+        plan_translation("nope")

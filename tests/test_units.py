@@ -166,6 +166,7 @@ def _import_file(path, name):
     return module
 
 
+@pytest.mark.slow
 def test_assemble_produces_importable_runnable_file(tmp_path):
     sf = split_source(TORCH_FILE, "model.py")
     out = assemble(sf, TRANSLATIONS)

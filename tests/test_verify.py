@@ -8,6 +8,8 @@ from t2j_rag.errors import InputError
 from t2j_rag.sandbox import Limits, Worker
 from t2j_rag.verify import VerifyOptions, find_entry, verify_code
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def worker():

@@ -51,6 +51,7 @@ def test_linear():
     _close(tm(x), jm(_j(x)))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("nd", [1, 2, 3])
 def test_conv_nd(nd):
     conv = {1: tnn.Conv1d, 2: tnn.Conv2d, 3: tnn.Conv3d}[nd]
@@ -63,6 +64,7 @@ def test_conv_nd(nd):
     _close(tm(x), jm(_j(x).transpose(to_last)).transpose(to_first))
 
 
+@pytest.mark.slow
 def test_conv_transpose2d():
     # PyTorch padding p on a k-wide kernel is flax explicit padding k - 1 - p.
     tm = _prepared(tnn.ConvTranspose2d(3, 4, 3, stride=2, padding=1))
@@ -96,6 +98,7 @@ def test_layernorm():
     _close(tm(x), jm(_j(x)))
 
 
+@pytest.mark.slow
 def test_groupnorm():
     tm = _prepared(tnn.GroupNorm(2, 4))
     jm = nnx.GroupNorm(4, num_groups=2, epsilon=1e-5, rngs=nnx.Rngs(0))
@@ -140,6 +143,7 @@ CELLS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind,num_layers,bidirectional,bias", [
     ("lstm", 2, True, True),
     ("lstm", 1, False, False),
@@ -160,6 +164,7 @@ def test_recurrent_outputs(kind, num_layers, bidirectional, bias):
     _close(tm(x)[0], y)
 
 
+@pytest.mark.slow
 def test_lstm_time_major_final_state_and_initial_state():
     # batch_first=False is time-major; flax carries (c, h) where torch returns (h, c).
     tm = _prepared(tnn.LSTM(3, 4))
@@ -173,6 +178,7 @@ def test_lstm_time_major_final_state_and_initial_state():
     _close(c_n[0], c_j)
 
 
+@pytest.mark.slow
 def test_single_layer_rnn_accepts_unlisted_rnn_and_bare_cell():
     tm = _prepared(tnn.GRU(3, 4, batch_first=True))
     rnn = nnx.RNN(_gru_cell_with_hidden_bias(3, 4))
@@ -188,6 +194,7 @@ def test_single_layer_rnn_accepts_unlisted_rnn_and_bare_cell():
     _close(tm(x)[1][0], h)
 
 
+@pytest.mark.slow
 def test_lstm_cell_stepped():
     tm = _prepared(tnn.LSTMCell(3, 4))
     jm = nnx.LSTMCell(3, 4, rngs=nnx.Rngs(0))
@@ -199,6 +206,7 @@ def test_lstm_cell_stepped():
     _close(c, c_j)
 
 
+@pytest.mark.slow
 def test_stock_gru_cell_takes_gru_without_bias():
     # No b_hn to place, so the stock cell (dense_h without bias) is exact.
     tm = _prepared(tnn.GRU(3, 4, bias=False, batch_first=True))
@@ -234,6 +242,7 @@ def test_lstm_into_gru_cell_is_rejected():
 # --- attention ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kdim,bias", [(None, True), (5, False)])
 def test_multihead_attention(kdim, bias):
     tm = _prepared(tnn.MultiheadAttention(8, 2, bias=bias, kdim=kdim, vdim=kdim))
@@ -245,6 +254,7 @@ def test_multihead_attention(kdim, bias):
     _close(expected, actual)
 
 
+@pytest.mark.slow
 def test_multihead_attention_add_bias_kv_rejected():
     jm = nnx.MultiHeadAttention(2, 8, decode=False, rngs=nnx.Rngs(0))
     with pytest.raises(WeightError, match="add_bias_kv"):
@@ -306,6 +316,7 @@ class JaxNested(nnx.Module):
         return self.head(x)
 
 
+@pytest.mark.slow
 def test_sequential_and_modulelist_nesting():
     tm = _prepared(TorchNested())
     jm = JaxNested(nnx.Rngs(0))
@@ -341,6 +352,7 @@ def test_shape_mismatch_names_the_path():
         convert_module(tm, JaxOneLayer(5, nnx.Rngs(0)))
 
 
+@pytest.mark.slow
 def test_nested_recurrent_path_in_error():
     class Outer(tnn.Module):
         def __init__(self):

@@ -31,6 +31,7 @@ __all__ = [
     "Backend",
     "Completion",
     "Request",
+    "backend_class",
     "backend_names",
     "choose_default_backend",
     "get_backend",
@@ -81,17 +82,20 @@ def _load_plugin(name: str, ep: EntryPoint) -> type:
     return cls
 
 
+def backend_class(name: str) -> type[Backend]:
+    """The class registered as `name`, not instantiated (its class attributes say what it uses)."""
+    if name in BUILTIN_BACKENDS:
+        return _import_builtin(name)
+    plugins = _plugin_entry_points()
+    if name not in plugins:
+        known = ", ".join(backend_names())
+        raise BackendError(f"unknown backend {name!r}; known backends: {known}")
+    return _load_plugin(name, plugins[name])
+
+
 def get_backend(name: str, model: str | None = None, **options: Any) -> Backend:
     """Build the backend registered as `name`; BackendError if there is none."""
-    if name in BUILTIN_BACKENDS:
-        cls = _import_builtin(name)
-    else:
-        plugins = _plugin_entry_points()
-        if name not in plugins:
-            known = ", ".join(backend_names())
-            raise BackendError(f"unknown backend {name!r}; known backends: {known}")
-        cls = _load_plugin(name, plugins[name])
-    return cls(model=model, **options)
+    return backend_class(name)(model=model, **options)
 
 
 def choose_default_backend(env: Mapping[str, str] = os.environ) -> str | None:

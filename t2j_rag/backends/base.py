@@ -80,6 +80,21 @@ class Backend(abc.ABC):
     default_model: ClassVar[str | None] = None
     context_window: int = 8192
 
+    # What an answer depends on. `translate.plan_translation` and the evaluation grid read
+    # these, so an option a backend ignores is neither prepared (an index opened for nothing)
+    # nor crossed in an ablation grid (configurations that cannot differ run once).
+    #
+    # uses_prompt False: the answer depends on the unit's source alone; retrieved examples, a
+    # draft and the prompt's wording change nothing (the unit still travels in the JSON prompt).
+    uses_prompt: ClassVar[bool] = True
+    # repairs False: a repair prompt gets the same answer as the first request; no repair rounds.
+    repairs: ClassVar[bool] = True
+    # What `model` names: "model" (a model id or path), "answers" (a file of recorded answers),
+    # or "none" (nothing to choose; runs are labelled with `default_model`).
+    model_kind: ClassVar[str] = "model"
+    # reads_corpus True: takes a `corpus_dirs` option, the user's corpus directories, and reads them.
+    reads_corpus: ClassVar[bool] = False
+
     def __init__(self, model: str | None = None, **options: Any) -> None:
         if model is not None and not isinstance(model, str):
             raise BackendError(f"{self.name} backend: model must be a string, got {type(model).__name__}")

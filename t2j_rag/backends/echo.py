@@ -18,6 +18,7 @@ class EchoBackend(Backend):
 
     name = "echo"
     default_model = "echo"
+    model_kind = "none"
 
     def generate(self, request: Request) -> Completion:
         start = time.perf_counter()

@@ -72,6 +72,7 @@ class ReplayBackend(Backend):
     """Answers requests from a queue; `requests` keeps every request received."""
 
     name = "replay"
+    model_kind = "answers"  # `model` is the answers file
 
     def __init__(self, model: str | None = None, answers: Iterable[str] | None = None, **options) -> None:
         super().__init__(model, **options)

@@ -27,6 +27,10 @@ class RulesBackend(Backend):
 
     name = "rules"
     default_model = "rules"
+    uses_prompt = False  # the engine reads the unit's source; retrieved examples and drafts are ignored
+    repairs = False  # deterministic: a repair prompt gets the same answer
+    model_kind = "none"
+    reads_corpus = True  # the `[[rules]]` tables of user corpora
 
     def __init__(self, model: str | None = None, corpus_dirs: list | None = None, **options) -> None:
         super().__init__(model=model, **options)

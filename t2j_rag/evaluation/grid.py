@@ -8,25 +8,29 @@ tables add single configurations outside the product (e.g. the plain format
 only for the baseline and full retrieval, instead of doubling the grid).
 
 Dimensions that do not matter are normalised before configurations are
-compared, so the product has no duplicates: with retrieval "none", k is 0.
-The trade-off: a configuration's id is derived from its values (readable in
-the JSONL and the report, and stable, which is what resuming relies on), so
-two runs that want different settings under one id cannot exist.
+compared, so the product has no duplicates: with retrieval "none", k is 0,
+and a backend's class attributes say what else it ignores (the rules engine
+reads no prompt, so its format, retrieval, k and draft collapse; a repair
+prompt would get the same answer, so repair is 0; it takes no model, so the
+grid's model does not label it). The trade-off: a configuration's id is
+derived from its values (readable in the JSONL and the report, and stable,
+which is what resuming relies on), so two runs that want different settings
+under one id cannot exist.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import tomllib
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from ..errors import ConfigError
+from ..errors import BackendError, ConfigError
 
 FORMATS = ("json", "plain")
 RETRIEVAL = ("none", "notes", "pairs", "both")
 DRAFTS = ("none", "rules")
-MODEL_FREE = ("replay", "rules", "echo")  # backends whose "model" is not a model (answers file, none)
 DIMENSIONS = ("backend", "model", "format", "retrieval", "k", "repair", "draft")
 
 
@@ -55,12 +59,25 @@ class Config:
             raise ConfigError(f"retrieval {self.retrieval!r} needs k > 0")
 
     def normalised(self) -> "Config":
-        return replace(self, k=0) if self.retrieval == "none" else self
+        """This configuration with every dimension its backend ignores set to one value.
+
+        Config("rules", "mistralai/Mistral-7B-Instruct-v0.3", "plain", "both", k=4, repair=3, draft="rules")
+        -> Config("rules", None, "json", "none", k=0, repair=0, draft="none")
+        """
+        cls = _backend_class(self.backend)
+        c = self
+        if cls.model_kind != "model":  # in an evaluation, replay answers come from --answers, not the grid
+            c = replace(c, model=None)
+        if not cls.uses_prompt:  # the unit reaches such a backend in the JSON prompt document
+            c = replace(c, format="json", retrieval="none", draft="none")
+        if not cls.repairs:
+            c = replace(c, repair=0)
+        return replace(c, k=0) if c.retrieval == "none" else c
 
     @property
     def id(self) -> str:
         model = ""
-        if self.model and self.backend not in MODEL_FREE:
+        if self.model and _backend_class(self.backend).model_kind == "model":
             model = "@" + Path(self.model).name if "/" in self.model else "@" + self.model
         return (f"{self.backend}{model}.{self.format}.{self.retrieval}.k{self.k}.r{self.repair}"
                 f"{'' if self.draft == 'none' else '.draft-' + self.draft}")
@@ -71,6 +88,21 @@ class Config:
 
     def to_dict(self) -> dict:
         return asdict(self) | {"id": self.id}
+
+
+@functools.lru_cache(maxsize=None)
+def _backend_class(name: str):
+    """The backend class registered as `name`; the base class (which uses everything) when none is.
+
+    An unregistered backend keeps all its dimensions; the run reports it as skipped. Cached:
+    configuration ids are computed often, and looking up a plugin reads package metadata.
+    """
+    from ..backends import Backend, backend_class
+
+    try:
+        return backend_class(name)
+    except BackendError:
+        return Backend
 
 
 @dataclass

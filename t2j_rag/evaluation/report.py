@@ -43,7 +43,9 @@ def _cell(text) -> str:
 def _header(meta: dict, records: list[dict]) -> list[str]:
     m = meta.get("machine", {})
     v = meta.get("versions", {})
-    backends = sorted({f"{r.get('backend')}" + (f" ({r.get('model')})" if r.get("model") else "") for r in records})
+    # A record's "model" is what produced its answers; "rules (rules)" would say nothing twice.
+    backends = sorted({f"{r.get('backend')}" + (f" ({r.get('model')})" if r.get("model") not in (None, r.get("backend"))
+                                                else "") for r in records})
     levels: dict[str, set] = {}
     for r in records:
         levels.setdefault(r.get("level", "-"), set()).add(r["case"])

@@ -2,11 +2,11 @@
 
 For each pair the runner translates the case with the configuration's backend,
 prompt format and retrieval, verifies the entry in the sandbox and repairs it
-up to the configuration's budget (`translate.translate_source` and
-`repair.verify_and_repair`, the same code paths as `t2j-rag translate
---verify`), then scores the final code against the reference with CodeBLEU
-and, when it passed, times the jitted translation against PyTorch eager
-(`timing.run_job` in the sandbox).
+up to the configuration's budget (`translate.plan_translation`,
+`translate.translate_source` and `repair.verify_and_repair`, the same policy
+and code paths as `t2j-rag translate --verify`), then scores the final code
+against the reference with CodeBLEU and, when it passed, times the jitted
+translation against PyTorch eager (`timing.run_job` in the sandbox).
 
 - Resumable: records are appended (and flushed) as pairs finish; a new run on
   the same output directory skips every pair that already has a "done"
@@ -19,6 +19,9 @@ and, when it passed, times the jitted translation against PyTorch eager
   splits it.
 - A configuration that cannot run here (the rules backend or draft is not
   registered) gets one "skipped" record per case with the reason.
+- Each record's "model" is what really produced the answers (the plan's
+  model label): the model id, "rules" for the rules engine, the answers file
+  for replay; the configuration id stays what the grid named.
 
 The trade-off: a thread per pair keeps the code the same as the CLI's
 sequential path, at the price that a repair round holds its thread while it
@@ -38,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import BackendError, T2JError
-from .grid import MODEL_FREE, Config
+from .grid import Config
 from .shrink import DEFAULT_BUDGET, ShrinkResult, sandbox_measure, shrink_code
 from .suite import Case
 
@@ -183,19 +186,34 @@ def unavailable_reason(config: Config) -> str | None:
 # ----------------------------------------------------------------------------- one pair
 
 
-def _skip(case: Case, config: Config, reason: str, shrink: dict | None) -> dict:
-    return {"case": case.id, "level": case.level, "config": config.id, **_config_fields(config),
-            "status": "skipped", "reason": reason, "stage": None, "verified": False, "shrink": shrink}
+def plan_for(config: Config, answers: str | None = None):
+    """The translation plan of one configuration (a `translate.TranslationPlan`), as `translate --verify` makes it.
+
+    In an evaluation the replay backend's answers come from `answers` (--answers), not from the grid.
+    BackendError when the backend is not registered.
+    """
+    from ..translate import plan_translation
+
+    return plan_translation(config.backend, answers if config.backend == "replay" else config.model, verify=True,
+                            repair=config.repair, retrieval=config.retrieval != "none",
+                            draft=None if config.draft == "none" else config.draft)
 
 
-def _config_fields(config: Config) -> dict:
-    return {"backend": config.backend, "model": config.model, "format": config.format,
-            "retrieval": config.retrieval, "k": config.k, "repair": config.repair, "draft": config.draft}
+def _head(case: Case, config: Config, model_label: str | None) -> dict:
+    """The fields every record of (case, config) starts with; "model" is what really produced the answers."""
+    return {"case": case.id, "level": case.level, "config": config.id, "backend": config.backend,
+            "model": model_label, "format": config.format, "retrieval": config.retrieval, "k": config.k,
+            "repair": config.repair, "draft": config.draft}
 
 
-def run_pair(case: Case, code: str, config: Config, backend, retriever, pool, opts: RunOptions,
+def _skip(case: Case, config: Config, model_label: str | None, reason: str, shrink: dict | None) -> dict:
+    return {**_head(case, config, model_label), "status": "skipped", "reason": reason, "stage": None,
+            "verified": False, "shrink": shrink}
+
+
+def run_pair(case: Case, code: str, config: Config, plan, backend, retriever, pool, opts: RunOptions,
              shrink: dict | None = None) -> dict:
-    """Translate, verify, repair, score and time one case under one configuration; the JSONL record."""
+    """Translate, verify, repair, score and time one case under one configuration and its plan; the JSONL record."""
     from ..repair import verify_and_repair
     from ..translate import TranslateOptions, translate_source
     from ..units import assemble, split_source
@@ -204,14 +222,11 @@ def run_pair(case: Case, code: str, config: Config, backend, retriever, pool, op
     from .timing import HANDLER as TIMING
 
     start = time.perf_counter()
-    record = {"case": case.id, "level": case.level, "config": config.id, **_config_fields(config),
-              "status": "done", "shrink": shrink}
+    record = {**_head(case, config, plan.model_label), "status": "done", "shrink": shrink}
     source = split_source(code, case.path)
     entry = find_entry(code)
-    topts = TranslateOptions(k=config.k, retrieval=config.retrieval != "none", fmt=config.format,
-                             max_tokens=opts.max_tokens)
-    if config.draft == "rules" and config.backend != "rules":
-        topts = dataclasses.replace(topts, draft="rules")
+    topts = TranslateOptions(k=config.k, retrieval=plan.retrieval, fmt=config.format, max_tokens=opts.max_tokens,
+                             draft=plan.draft)
     report = translate_source(source, backend, retriever, topts)
     unit = next((u for u in report.units if u.unit == entry), None)
     # "partial" (some constructs left as TODO by the rules engine) still gets verified, as translate does
@@ -221,7 +236,7 @@ def run_pair(case: Case, code: str, config: Config, backend, retriever, pool, op
                   translate_message=unit.message if unit else "the entry is not a unit")
     translate_gen = backend.seconds
     v_start = time.perf_counter()
-    best, checks = verify_and_repair(source, translations, backend, retriever, config.repair,
+    best, checks = verify_and_repair(source, translations, backend, retriever, plan.repair,
                                      VerifyOptions(timeout=opts.timeout, memory_mb=opts.memory_mb), config.k,
                                      worker=pool.lease(), max_tokens=opts.max_tokens)
     repair_gen = backend.seconds - translate_gen
@@ -262,7 +277,7 @@ class _Backends:
 
             self.keyed = KeyedAnswers.load(opts.answers)
 
-    def for_job(self, case: Case, config: Config):
+    def for_job(self, case: Case, config: Config, plan):
         if config.backend == "replay":
             if self.keyed is None:
                 raise BackendError("backend 'replay' in an evaluation needs an answers file (--answers FILE)")
@@ -274,8 +289,7 @@ class _Backends:
                 from ..backends import get_backend
 
                 options = {"base_url": self.opts.base_url} if config.backend == "openai" and self.opts.base_url else {}
-                model = None if config.backend in MODEL_FREE else config.model
-                inner = get_backend(config.backend, model=model, **options)
+                inner = get_backend(config.backend, model=plan.model, **options)
                 self._made[key] = (inner, threading.Lock() if config.backend == "hf" else None)
         inner, lock = self._made[key]
         return Metered(inner, lock)
@@ -348,18 +362,22 @@ def run_ablation(cases: list[Case], configs: list[Config], opts: RunOptions, ret
             s = shrunk.get(case.id)
             shrink = s.to_dict() if s else None
             if reasons[config.id]:
-                return _skip(case, config, reasons[config.id], shrink)
-            backend = backends.for_job(case, config)
+                return _skip(case, config, config.model, reasons[config.id], shrink)
+            plan = plan_for(config, opts.answers)
+            backend = backends.for_job(case, config, plan)
             if backend is None:
-                return _skip(case, config, "no recorded answer for this case and configuration", shrink)
+                return _skip(case, config, plan.model_label, "no recorded answer for this case and configuration",
+                             shrink)
             code = s.code if s else case.torch_code
+            retrieval = config.retrieval if plan.retrieval else "none"
             try:
-                return run_pair(case, code, config, backend, for_config(retriever, config.retrieval, search_lock),
+                return run_pair(case, code, config, plan, backend, for_config(retriever, retrieval, search_lock),
                                 pool, opts, shrink)
             except T2JError as exc:
-                return {**_skip(case, config, "", shrink), "status": "error", "reason": str(exc).splitlines()[0]}
+                return {**_skip(case, config, plan.model_label, "", shrink), "status": "error",
+                        "reason": str(exc).splitlines()[0]}
             except Exception as exc:  # noqa: BLE001 - one broken pair must not end a long run; it is retried on resume
-                return {**_skip(case, config, "", shrink), "status": "error",
+                return {**_skip(case, config, plan.model_label, "", shrink), "status": "error",
                         "reason": f"internal error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"}
 
         with ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as ex:

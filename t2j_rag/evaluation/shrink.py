@@ -144,11 +144,11 @@ def measure_job(payload: dict) -> dict:
     The forward only runs when the inputs and weights fit `payload["budget"]`, so
     an oversized case is not run further than needed to know it is too big.
     """
-    from ..equivalence import _Fail
+    from ..compare import CheckFailed
 
     try:
         return _measure(payload["code"], int(payload["budget"]))
-    except _Fail as f:
+    except CheckFailed as f:
         if f.stage == "memory":  # let the sandbox report it as memory, which shrinking treats as "too big"
             raise MemoryError(f.message) from None
         raise RuntimeError(f.message) from None
@@ -157,7 +157,7 @@ def measure_job(payload: dict) -> dict:
 def _measure(code: str, budget: int) -> dict:
     import torch
 
-    from ..equivalence import load_source, make_inputs
+    from ..loading import load_source, make_inputs
 
     module = load_source(code, "case")
     inputs, init = make_inputs(module, 0)

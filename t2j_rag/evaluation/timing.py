@@ -41,7 +41,7 @@ def run_job(payload: dict) -> dict:
     import jax
     import torch
 
-    from ..equivalence import clone_torch, construct_jax, load_source, make_inputs, to_jax
+    from ..loading import clone_torch, construct_jax, load_source, make_inputs, to_jax
 
     entry = payload.get("entry") or "Model"
     min_seconds = float(payload.get("min_seconds", 0.3))
