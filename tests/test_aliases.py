@@ -17,6 +17,7 @@ from t2j_rag.aliases import (
     torch_aliases,
 )
 from t2j_rag.apis import extract_apis
+from t2j_rag.lint import lint_jax
 from t2j_rag.rules import translate_unit
 from t2j_rag.units import assemble, split_source
 
@@ -108,6 +109,13 @@ def test_assembled_file_drops_ecosystem_imports_like_torch_imports():
     out = assemble(source, {"f": "def f(src, index):\n    return src\n"})
     imports = [line for line in out.splitlines() if line.startswith(("import", "from"))]
     assert imports == ["import numpy as np"]
+
+
+def test_lint_flags_ecosystem_imports_left_in_jax_code():
+    findings = lint_jax("import jax.numpy as jnp\nimport torchvision\nfrom torch_geometric.nn import GCNConv\n"
+                        "y = torchvision.ops.nms(a, b, 0.5)\n")
+    assert [(f.rule, f.line) for f in findings] == [("torch-leftover", 2), ("torch-leftover", 3),
+                                                    ("torch-leftover", 4)]
 
 
 def test_engine_leaves_ecosystem_calls_untranslated():
