@@ -2,7 +2,8 @@
 
 The names feed retrieval: a unit that calls `F.gelu` and `x.view` should pull in the
 corpus entries tagged `torch.nn.functional.gelu` and `torch.Tensor.view`. Names are
-canonical dotted paths with import aliases resolved (`nn.Linear` -> `torch.nn.Linear`).
+canonical dotted paths with import aliases resolved (`nn.Linear` -> `torch.nn.Linear`)
+by `aliases`, which also decides what counts as a PyTorch import.
 
 The trade-off: this is static analysis without importing torch, so it cannot know
 the type of an arbitrary expression. A method call on something that is not a
@@ -19,6 +20,8 @@ from __future__ import annotations
 import ast
 import fnmatch
 
+# is_torch_module is re-exported: rules modules and older callers import these names from here.
+from .aliases import dotted, foreign_names, is_torch_module, resolve, torch_aliases  # noqa: F401
 from .errors import InputError
 
 # The nn.Module methods that a call on `self` is taken to mean; any other `self.x(...)`
@@ -68,18 +71,11 @@ _MODULES = frozenset(
     }
 )
 
-_TORCH_PACKAGES = ("torch", "torchvision", "torchaudio", "torchtext")
-
 # Receiver expressions that are never tensors.
 _LITERALS = (
     ast.Constant, ast.JoinedStr, ast.List, ast.Tuple, ast.Dict, ast.Set,
     ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp,
 )
-
-
-def is_torch_module(module: str | None) -> bool:
-    """True for `torch`, `torch.nn`, `torchvision.models`...: the imports a JAX file drops."""
-    return bool(module) and module.split(".")[0] in _TORCH_PACKAGES
 
 
 def parse_source(source: str, what: str = "source") -> ast.Module:
@@ -90,40 +86,6 @@ def parse_source(source: str, what: str = "source") -> ast.Module:
         raise InputError(f"{what} is not valid Python: {exc.msg} (line {exc.lineno})") from None
     except ValueError as exc:  # null bytes in the source
         raise InputError(f"{what} is not valid Python: {exc}") from None
-
-
-def torch_aliases(tree: ast.AST) -> dict[str, str]:
-    """Map each local name bound by a torch import to the dotted path it stands for."""
-    aliases: dict[str, str] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if not is_torch_module(alias.name):
-                    continue
-                if alias.asname:
-                    aliases[alias.asname] = alias.name
-                else:
-                    # `import torch.nn` binds the top package name only.
-                    top = alias.name.split(".")[0]
-                    aliases[top] = top
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and is_torch_module(node.module):
-            for alias in node.names:
-                if alias.name != "*":
-                    aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-    return aliases
-
-
-def _foreign_names(tree: ast.AST) -> set[str]:
-    """Names bound by non-torch imports (np, math, jnp...): their methods are not tensor methods."""
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if not is_torch_module(alias.name):
-                    names.add(alias.asname or alias.name.split(".")[0])
-        elif isinstance(node, ast.ImportFrom) and not (node.level == 0 and is_torch_module(node.module)):
-            names.update(a.asname or a.name for a in node.names if a.name != "*")
-    return names
 
 
 def _root_name(node: ast.AST) -> str | None:
@@ -138,24 +100,12 @@ def is_layer_api(api: str) -> bool:
     return api.startswith("torch.nn.") and api.count(".") == 2 and api.rsplit(".", 1)[1][:1].isupper()
 
 
-def dotted(node: ast.AST) -> str | None:
-    """`a.b.c` for a chain of attributes on a name, else None."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
-
-
 class _Analysis:
     """What a pre-pass learns about names before the main walk: aliases, local classes, simple types."""
 
     def __init__(self, tree: ast.Module) -> None:
         self.aliases = torch_aliases(tree)
-        self.foreign = _foreign_names(tree)
+        self.foreign = foreign_names(tree)
         self.local_bases: dict[str, list[ast.expr]] = {}
         self.local_defs: set[str] = set()
         for node in ast.walk(tree):
@@ -169,14 +119,7 @@ class _Analysis:
 
     def resolve(self, node: ast.AST) -> str | None:
         """Canonical torch name of a `Name`/`Attribute` chain, or None when it is not torch."""
-        name = dotted(node)
-        if name is None:
-            return None
-        root, _, rest = name.partition(".")
-        target = self.aliases.get(root)
-        if target is None:
-            return None
-        return f"{target}.{rest}" if rest else target
+        return resolve(node, self.aliases)
 
     def torch_base(self, class_name: str, seen: frozenset[str] = frozenset()) -> str | None:
         """The torch class a local class derives from, following local inheritance."""

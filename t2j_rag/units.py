@@ -20,7 +20,8 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .apis import dotted, extract_apis, is_layer_api, is_torch_module, torch_aliases
+from .aliases import dotted, is_torch_module, torch_aliases
+from .apis import extract_apis, is_layer_api
 from .errors import InputError
 
 HARNESS = ("get_inputs", "get_init_inputs")

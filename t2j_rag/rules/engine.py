@@ -45,17 +45,13 @@ class UnitTranslation:
 
 
 def _foreign_names(context: str) -> set[str]:
-    names: set[str] = set()
+    """Names bound by non-torch imports (`aliases.foreign_names`); none if the text does not parse."""
+    from ..aliases import foreign_names
+
     try:
-        tree = ast.parse(context)
+        return foreign_names(ast.parse(context))
     except SyntaxError:
-        return names
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names.update((a.asname or a.name).split(".")[0] for a in node.names if not a.name.startswith("torch"))
-        elif isinstance(node, ast.ImportFrom) and not (node.module or "").startswith("torch"):
-            names.update(a.asname or a.name for a in node.names)
-    return names
+        return set()
 
 
 def _module_classes(tree: ast.Module, ctx: Context, foreign: set[str]) -> set[str]:
