@@ -20,6 +20,7 @@ import builtins
 import textwrap
 from dataclasses import dataclass, field
 
+from ..aliases import foreign_names
 from ..apis import is_layer_api
 from ..units import BUILDERS_PREFIX
 from .context import Context, Untranslated, dotted
@@ -46,8 +47,6 @@ class UnitTranslation:
 
 def _foreign_names(context: str) -> set[str]:
     """Names bound by non-torch imports (`aliases.foreign_names`); none if the text does not parse."""
-    from ..aliases import foreign_names
-
     try:
         return foreign_names(ast.parse(context))
     except SyntaxError:
