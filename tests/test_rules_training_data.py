@@ -297,6 +297,8 @@ def test_performance_options_vanish_and_positional_arguments_become_keywords():
     assert translate("DataLoader(ds, batch_size=8, shuffle=False)")[0] == "DataLoader(ds, batch_size=8)"
     assert translate("DataLoader(ds, shuffle=is_train)")[0] == "DataLoader(ds, shuffle=is_train, rngs=rngs)"
     assert translate("torch.utils.data.dataloader.DataLoader(ds)")[0] == "DataLoader(ds)"
+    assert translate("DataLoader(ds, shuffle=True, generator=None)")[0] == "DataLoader(ds, shuffle=True, rngs=rngs)"
+    assert translate("random_split(ds, [8, 2], None)")[0] == "random_split(ds, [8, 2], rngs=rngs)"
 
 
 def test_translated_names_and_helpers():

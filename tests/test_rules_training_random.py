@@ -191,6 +191,7 @@ def test_generator_is_a_dedicated_stream():
     code, _ = translate("torch.randn(4, generator=torch.Generator().manual_seed(3))")
     assert code == "jax.random.normal(nnx.Rngs(3)(), (4,))"
     assert translate("torch.Generator(device='cpu')")[0] == "nnx.Rngs(0)"
+    assert translate("torch.rand(2, generator=None)")[0] == "jax.random.uniform(rngs(), (2,))"
     assert translate("g.manual_seed(5)")[0] == "nnx.reseed(g, default=5)"
     ns = namespace(rngs=nnx.Rngs(0))
     exec("g = " + translate("torch.Generator().manual_seed(3)")[0], ns)

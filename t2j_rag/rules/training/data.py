@@ -83,7 +83,8 @@ def is_data_api(api: str) -> bool:
 
 def _stream(bound: dict[str, ast.expr], rngs: ast.expr) -> ast.expr:
     """The key stream for a draw: the call's own generator when it has one, else the program's."""
-    return bound.get("generator", rngs)
+    generator = bound.get("generator")
+    return rngs if generator is None or is_literal(generator, None) else generator
 
 
 def translate_data_call(api: str, args: list[ast.expr], keywords: list[ast.keyword], *,

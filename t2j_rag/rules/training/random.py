@@ -83,7 +83,9 @@ _FILLED = ("jnp.zeros", "jnp.empty", "jnp.ones", "torch.empty", "torch.zeros", "
 
 
 def _key(b: dict[str, ast.expr], rngs: ast.expr) -> ast.Call:
-    return key_from(b.get("generator", rngs))
+    """A fresh key from the call's generator, or from the program's stream (also for generator=None)."""
+    generator = b.get("generator")
+    return key_from(rngs if generator is None or is_literal(generator, None) else generator)
 
 
 def _shape(node: ast.expr | None) -> ast.expr:
