@@ -4,7 +4,9 @@ against the pasted helpers of `checkpoint_helpers.py`. A model with every kind o
 BatchNorm statistics, Dropout keys, nnx.List children) and its Adam optimizer must come back
 bit-identical and keep training exactly as the original would."""
 
+import ast
 import io
+import textwrap
 
 import jax
 import jax.numpy as jnp
@@ -14,7 +16,7 @@ import pytest
 from flax import nnx
 
 from t2j_rag.rules.context import Unsupported
-from training_fake_engine import namespace, run, translate
+from training_fake_engine import FakeEngine, namespace, run, translate
 
 KINDS = {"model": "torch.nn.Module", "model2": "torch.nn.Module", "optimizer": "torch.optim.Optimizer",
          "optimizer2": "torch.optim.Optimizer"}
@@ -78,9 +80,10 @@ def test_model_and_optimizer_round_trip_bit_identically(tmp_path):
     optimizer2 = nnx.Optimizer(model2, TX, wrt=nnx.Param)
     save = 'torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": 3}, path)'
     code, helpers = translate(save, KINDS)
-    assert code == "save_checkpoint({'model': state_dict(model), 'optimizer': state_dict(optimizer), 'epoch': 3}, path)"
+    assert code == ("t2j_save_checkpoint({'model': t2j_state_dict(model), 'optimizer': t2j_state_dict(optimizer), "
+                    "'epoch': 3}, path)")
     path = str(tmp_path / "ckpt.pt")
-    ns = namespace(*helpers, "load_checkpoint", "load_state_dict", model=model, optimizer=optimizer,
+    ns = namespace(*helpers, "t2j_load_checkpoint", "t2j_load_state_dict", model=model, optimizer=optimizer,
                    model2=model2, optimizer2=optimizer2, path=path)
     exec(code, ns)
     for stmt in ("ckpt = torch.load(path, map_location='cpu', weights_only=True)",
@@ -105,10 +108,6 @@ def test_model_and_optimizer_round_trip_bit_identically(tmp_path):
 
 def ast_stmt(src):
     """Translate the calls of one statement with the fake engine and compile it."""
-    import ast
-
-    from training_fake_engine import FakeEngine
-
     tree = FakeEngine(KINDS).visit(ast.parse(src))
     return compile(ast.fix_missing_locations(tree), "<translated>", "exec")
 
@@ -120,9 +119,9 @@ def test_state_dict_leaves_out_rng_state_and_keeps_integer_keys(tmp_path):
     assert set(sd["bn"]) == {"scale", "bias", "mean", "var"}
     assert set(sd["blocks"]) == {0, 1} and set(sd["head"]["layers"]) == {0}
     path = tmp_path / "sd.msgpack"
-    ns = namespace("save_checkpoint", "load_checkpoint", sd=sd, path=path)
-    exec("save_checkpoint(sd, path)", ns)
-    back = eval("load_checkpoint(path)", ns)
+    ns = namespace("t2j_save_checkpoint", "t2j_load_checkpoint", sd=sd, path=path)
+    exec("t2j_save_checkpoint(sd, path)", ns)
+    back = eval("t2j_load_checkpoint(path)", ns)
     assert set(back["blocks"]) == {0, 1}  # msgpack keeps integer map keys
     np.testing.assert_array_equal(back["blocks"][1]["kernel"], sd["blocks"][1]["kernel"])
 
@@ -149,7 +148,7 @@ def test_nested_checkpoint_with_numbers_strings_and_lists(tmp_path):
     obj = {"epoch": 7, "best": 0.25, "name": "mlp", "history": [1.0, 2.0], "pair": (1, 2), "none": None,
            "arrays": {"w": jnp.arange(4, dtype=jnp.bfloat16), "n": np.int64(3)}}
     path = tmp_path / "c.pt"
-    ns = namespace("save_checkpoint", "load_checkpoint", obj=obj, path=path)
+    ns = namespace("t2j_save_checkpoint", "t2j_load_checkpoint", obj=obj, path=path)
     exec(translate("torch.save(obj, path)")[0], ns)
     back = eval(translate("torch.load(path)")[0], ns)
     assert back["epoch"] == 7 and back["best"] == 0.25 and back["name"] == "mlp" and back["none"] is None
@@ -162,19 +161,19 @@ def test_nested_checkpoint_with_numbers_strings_and_lists(tmp_path):
 
 def test_file_objects_work_like_paths():
     buffer = io.BytesIO()
-    ns = namespace("save_checkpoint", "load_checkpoint", buf=buffer)
-    exec("save_checkpoint({'a': np.ones(3)}, buf)", ns)
+    ns = namespace("t2j_save_checkpoint", "t2j_load_checkpoint", buf=buffer)
+    exec("t2j_save_checkpoint({'a': np.ones(3)}, buf)", ns)
     buffer.seek(0)
-    np.testing.assert_array_equal(eval("load_checkpoint(buf)", ns)["a"], np.ones(3))
+    np.testing.assert_array_equal(eval("t2j_load_checkpoint(buf)", ns)["a"], np.ones(3))
 
 
 def test_saving_a_module_or_a_key_is_refused_with_the_place(tmp_path):
     model, *_ = _trained()
-    ns = namespace("save_checkpoint", model=model, path=tmp_path / "m.pt", key=jax.random.key(0))
-    with pytest.raises(TypeError, match=r"Net at obj\['net'\]; save its state_dict"):
-        exec("save_checkpoint({'net': model}, path)", ns)
+    ns = namespace("t2j_save_checkpoint", model=model, path=tmp_path / "m.pt", key=jax.random.key(0))
+    with pytest.raises(TypeError, match=r"Net at obj\['net'\]; save its state dict"):
+        exec("t2j_save_checkpoint({'net': model}, path)", ns)
     with pytest.raises(TypeError, match="PRNG key"):
-        exec("save_checkpoint({'k': key}, path)", ns)
+        exec("t2j_save_checkpoint({'k': key}, path)", ns)
 
 
 def test_strict_loading_names_the_missing_and_unexpected_paths():
@@ -207,12 +206,12 @@ def test_loading_casts_to_the_variables_dtype():
 
 
 @pytest.mark.parametrize("src,expected", [
-    ("model.state_dict(keep_vars=True)", "state_dict(model)"),
-    ("torch.load(f, map_location=lambda s, loc: s, weights_only=False, mmap=True)", "load_checkpoint(f)"),
-    ("torch.save(sd, f, pickle_protocol=4, _use_new_zipfile_serialization=False)", "save_checkpoint(sd, f)"),
-    ("model.load_state_dict(sd, strict=True, assign=True)", "load_state_dict(model, sd)"),
-    ("model.load_state_dict(sd, False)", "load_state_dict(model, sd, strict=False)"),
-    ("optimizer.load_state_dict(torch.load(f))", "load_state_dict(optimizer, load_checkpoint(f))"),
+    ("model.state_dict(keep_vars=True)", "t2j_state_dict(model)"),
+    ("torch.load(f, map_location=lambda s, loc: s, weights_only=False, mmap=True)", "t2j_load_checkpoint(f)"),
+    ("torch.save(sd, f, pickle_protocol=4, _use_new_zipfile_serialization=False)", "t2j_save_checkpoint(sd, f)"),
+    ("model.load_state_dict(sd, strict=True, assign=True)", "t2j_load_state_dict(model, sd)"),
+    ("model.load_state_dict(sd, False)", "t2j_load_state_dict(model, sd, strict=False)"),
+    ("optimizer.load_state_dict(torch.load(f))", "t2j_load_state_dict(optimizer, t2j_load_checkpoint(f))"),
 ])
 def test_emitted_forms(src, expected):
     assert translate(src, KINDS)[0] == expected
@@ -227,3 +226,23 @@ def test_emitted_forms(src, expected):
 def test_unsupported_checkpoint_calls(src, reason):
     with pytest.raises(Unsupported, match=reason):
         translate(src, KINDS)
+
+
+def test_user_names_like_state_dict_and_save_checkpoint_do_not_shadow_the_helpers(tmp_path):
+    """Scripts bind `state_dict = model.state_dict()` and define their own save_checkpoint."""
+    src = textwrap.dedent('''
+        def save_checkpoint(model, path):
+            state_dict = model.state_dict()
+            torch.save({"model": state_dict, "epoch": 1}, path)
+
+        def load_checkpoint(model, path):
+            state_dict = torch.load(path)["model"]
+            model.load_state_dict(state_dict)
+    ''')
+    tree = FakeEngine({"model": "torch.nn.Module"}).visit(ast.parse(src))
+    ns = namespace("t2j_state_dict", "t2j_save_checkpoint", "t2j_load_checkpoint", "t2j_load_state_dict")
+    exec(compile(ast.fix_missing_locations(tree), "<translated>", "exec"), ns)
+    model, model2 = nnx.Linear(2, 3, rngs=nnx.Rngs(0)), nnx.Linear(2, 3, rngs=nnx.Rngs(1))
+    ns["save_checkpoint"](model, tmp_path / "c.pt")
+    ns["load_checkpoint"](model2, tmp_path / "c.pt")
+    _assert_bit_identical(model, model2)

@@ -24,8 +24,8 @@ ALLOWED_IMPORTS = {"import collections", "import math", "import os", "import jax
 
 def test_every_helper_file_holds_only_imports_and_definitions():
     helpers = training_helpers()
-    assert {"ArrayDataset", "DataLoader", "random_split", "Subset", "default_collate", "save_checkpoint",
-            "load_checkpoint", "state_dict", "load_state_dict", "t2j_multinomial"} <= set(helpers)
+    assert {"ArrayDataset", "DataLoader", "random_split", "Subset", "default_collate", "t2j_save_checkpoint",
+            "t2j_load_checkpoint", "t2j_state_dict", "t2j_load_state_dict", "t2j_multinomial"} <= set(helpers)
     for helper in helpers.values():
         assert set(helper.imports) <= ALLOWED_IMPORTS, helper.name
         names = {n.id for n in ast.walk(ast.parse(helper.source)) if isinstance(n, ast.Name)}
@@ -36,9 +36,9 @@ def test_dependencies_and_imports_are_found():
     helpers = training_helpers()
     assert helpers["DataLoader"].depends == ("default_collate",)
     assert helpers["random_split"].depends == ("Subset",)
-    assert helpers["load_state_dict"].depends == ("IncompatibleKeys",)
+    assert helpers["t2j_load_state_dict"].depends == ("T2jIncompatibleKeys",)
     assert helper_closure(["random_split"]) == ["Subset", "random_split"]
-    assert helper_imports(["load_checkpoint"]) == ["from flax import serialization"]
+    assert helper_imports(["t2j_load_checkpoint"]) == ["from flax import serialization"]
 
 
 @pytest.mark.parametrize("name", sorted(training_helpers()))

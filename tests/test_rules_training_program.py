@@ -72,10 +72,10 @@ def test_translated_script_trains_and_restores(tmp_path):
     code, helpers = _program(0)
     assert "rngs = nnx.Rngs(0)" in code and "torch" not in code
     assert "DataLoader(train_set, batch_size=16, shuffle=True, rngs=rngs)" in code
-    assert "save_checkpoint({'model': state_dict(model), 'optimizer': state_dict(optimizer), 'epoch': epoch}, path)" \
-        in code
-    assert helpers == {"ArrayDataset", "DataLoader", "random_split", "save_checkpoint", "load_checkpoint",
-                       "state_dict", "load_state_dict"}
+    assert ("t2j_save_checkpoint({'model': t2j_state_dict(model), 'optimizer': t2j_state_dict(optimizer), "
+            "'epoch': epoch}, path)") in code
+    assert helpers == {"ArrayDataset", "DataLoader", "random_split", "t2j_save_checkpoint", "t2j_load_checkpoint",
+                       "t2j_state_dict", "t2j_load_state_dict"}
 
     def run(seed):
         ns = namespace(*helpers, N=96, D=4, C=3, MLP=MLP, train_step=train_step, path=tmp_path / f"ckpt{seed}.pt",

@@ -1,10 +1,10 @@
 """Runtime helpers for checkpoints in translated programs: state dicts and one-file msgpack save/load.
 
-`state_dict(model)` / `state_dict(optimizer)` give the object's NNX state without RNG state as a
+`t2j_state_dict(model)` / `t2j_state_dict(optimizer)` give the object's NNX state without RNG state as a
 nested pure dict of arrays (`{"fc": {"kernel": ..., "bias": ...}, "layers": {0: {...}}}`);
-`save_checkpoint(obj, path)` writes such dicts (and numbers, strings, lists, nested dicts) to
-one file with flax.serialization's msgpack, atomically; `load_checkpoint(path)` reads it back;
-`load_state_dict(obj, d)` copies a state dict into a module or nnx.Optimizer, checking every
+`t2j_save_checkpoint(obj, path)` writes such dicts (and numbers, strings, lists, nested dicts) to
+one file with flax.serialization's msgpack, atomically; `t2j_load_checkpoint(path)` reads it back;
+`t2j_load_state_dict(obj, d)` copies a state dict into a module or nnx.Optimizer, checking every
 path and shape as torch's strict loading does.
 
 The trade-off: one file like torch.save (no checkpoint directory, no async writes, no sharding,
@@ -24,16 +24,16 @@ import jax.numpy as jnp
 import numpy as np
 from flax import nnx, serialization
 
-IncompatibleKeys = collections.namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+T2jIncompatibleKeys = collections.namedtuple("T2jIncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
 
-def state_dict(obj):
+def t2j_state_dict(obj):
     """model.state_dict() / optimizer.state_dict(): the NNX state without RNG keys and counts, as a
     nested pure dict. For nnx.Linear(2, 3): {"kernel": Array (2, 3), "bias": Array (3,)}."""
     return nnx.to_pure_dict(nnx.state(obj, nnx.Not(nnx.RngState)))
 
 
-def save_checkpoint(obj, path):
+def t2j_save_checkpoint(obj, path):
     """torch.save(obj, path) for data: nested dicts and lists of arrays, numbers, strings and None,
     written with msgpack to `path` (a path or a binary file object); a path is replaced atomically."""
 
@@ -51,7 +51,7 @@ def save_checkpoint(obj, path):
         if value is None or isinstance(value, (bool, int, float, complex, str, bytes, np.ndarray, np.generic)):
             return value
         raise TypeError(f"save_checkpoint: cannot store a {type(value).__name__} at {where}; "
-                        "save its state_dict(...) instead")
+                        "save its state dict (t2j_state_dict(...)) instead")
 
     data = serialization.msgpack_serialize(plain(obj, "obj"), in_place=True)
     if hasattr(path, "write"):
@@ -64,21 +64,21 @@ def save_checkpoint(obj, path):
     os.replace(partial, path)
 
 
-def load_checkpoint(path):
-    """torch.load(path): what save_checkpoint wrote, with arrays as NumPy arrays."""
+def t2j_load_checkpoint(path):
+    """torch.load(path): what t2j_save_checkpoint wrote, with arrays as NumPy arrays."""
     if hasattr(path, "read"):
         return serialization.msgpack_restore(path.read())
     with open(path, "rb") as f:
         return serialization.msgpack_restore(f.read())
 
 
-def load_state_dict(obj, state, strict=True):
+def t2j_load_state_dict(obj, state, strict=True):
     """model.load_state_dict(state) / optimizer.load_state_dict(state): copy a state dict into obj.
 
     Every leaf is cast to the dtype of the variable it replaces. A shape mismatch is an error; with
     strict=True so is a path missing from `state` or a path obj does not have, and the message
     names it ("missing 'layers.1.kernel'"). Keys match as written or as strings ("0" for 0).
-    Returns IncompatibleKeys(missing_keys, unexpected_keys) with dotted paths, like torch.
+    Returns T2jIncompatibleKeys(missing_keys, unexpected_keys) with dotted paths, like torch.
     """
 
     def flatten(tree, prefix=()):
@@ -107,4 +107,4 @@ def load_state_dict(obj, state, strict=True):
         if isinstance(current, (jax.Array, np.ndarray)):
             value = jnp.asarray(value, dtype=current.dtype)
         var.set_value(value)
-    return IncompatibleKeys(missing, unexpected)
+    return T2jIncompatibleKeys(missing, unexpected)

@@ -2,14 +2,14 @@
 
 `translate_checkpoint_call(api, args, keywords)` returns a `Mapped` expression:
 
-    model.state_dict()                      -> state_dict(model)
-    optimizer.state_dict()                  -> state_dict(optimizer)
-    torch.save(obj, path)                   -> save_checkpoint(obj, path)
+    model.state_dict()                      -> t2j_state_dict(model)
+    optimizer.state_dict()                  -> t2j_state_dict(optimizer)
+    torch.save(obj, path)                   -> t2j_save_checkpoint(obj, path)
     torch.load(path, map_location=device, weights_only=True)
-                                            -> load_checkpoint(path)
-    model.load_state_dict(d)                -> load_state_dict(model, d)
-    model.load_state_dict(d, strict=False)  -> load_state_dict(model, d, strict=False)
-    optimizer.load_state_dict(d)            -> load_state_dict(optimizer, d)
+                                            -> t2j_load_checkpoint(path)
+    model.load_state_dict(d)                -> t2j_load_state_dict(model, d)
+    model.load_state_dict(d, strict=False)  -> t2j_load_state_dict(model, d, strict=False)
+    optimizer.load_state_dict(d)            -> t2j_load_state_dict(optimizer, d)
 
 For methods the receiver comes first in `args` (the API names are "torch.nn.Module.state_dict",
 "torch.optim.Optimizer.load_state_dict"...; the engine picks them from the receiver's kind).
@@ -17,8 +17,13 @@ Device placement (map_location), the pickle safety switch (weights_only), mmap, 
 and zip-format knobs vanish: the file holds only arrays, numbers and strings. A custom
 pickle_module, and state_dict's prefix= / destination=, are reported as untranslated.
 
+The helpers carry the engine's `t2j_` prefix although plain names would read better: training
+scripts very often define their own `save_checkpoint` / `load_checkpoint` functions and bind
+`state_dict = model.state_dict()`; an unprefixed helper would be shadowed by them (or, inside a
+function, turn that line into an UnboundLocalError).
+
 The trade-off: torch.save of a whole module cannot be translated faithfully (the file would
-have to hold code); save_checkpoint raises a TypeError at run time naming what to save instead,
+have to hold code); t2j_save_checkpoint raises a TypeError at run time naming what to save instead,
 rather than the engine guessing from the argument's syntax.
 """
 
@@ -62,18 +67,18 @@ def translate_checkpoint_call(api: str, args: list[ast.expr], keywords: list[ast
             raise Unsupported(api, f"{option}= has no counterpart: the state dict is nested, not flat with prefixes")
     if api == "torch.save":
         _require(api, b, "obj", "f")
-        return Mapped(call("save_checkpoint", b["obj"], b["f"]), ("save_checkpoint",))
+        return Mapped(call("t2j_save_checkpoint", b["obj"], b["f"]), ("t2j_save_checkpoint",))
     if api == "torch.load":
         _require(api, b, "f")
-        return Mapped(call("load_checkpoint", b["f"]), ("load_checkpoint",))
+        return Mapped(call("t2j_load_checkpoint", b["f"]), ("t2j_load_checkpoint",))
     _require(api, b, "self")
     if api.endswith(".state_dict"):
-        return Mapped(call("state_dict", b["self"]), ("state_dict",))
+        return Mapped(call("t2j_state_dict", b["self"]), ("t2j_state_dict",))
     _require(api, b, "state_dict")
     strict = b.get("strict")
     if strict is not None and is_literal(strict, True):
         strict = None
-    return Mapped(call("load_state_dict", b["self"], b["state_dict"], strict=strict), ("load_state_dict",))
+    return Mapped(call("t2j_load_state_dict", b["self"], b["state_dict"], strict=strict), ("t2j_load_state_dict",))
 
 
 def _require(api: str, b: dict[str, ast.expr], *names: str) -> None:
