@@ -248,8 +248,9 @@ def set_learning_rate(optimizer, lr, group=None):
 
 
 def set_momentum(optimizer, momentum, group=None):
-    """`g["momentum"] = m` (SGD) or `g["betas"] = (m, b2)` (Adam family) for every group, or group `group`."""
-    set_hyperparam(optimizer, ("momentum", "b1"), momentum, group)
+    """`g["momentum"] = m` (SGD; RMSprop's is its injected optax.trace decay) or `g["betas"] = (m, b2)` (Adam
+    family) for every group, or for group `group` only."""
+    set_hyperparam(optimizer, ("momentum", "b1", "decay"), momentum, group)
 
 
 # --- learning-rate schedules and schedulers ---------------------------------------------------------------------
