@@ -21,18 +21,25 @@ def torch_model(seed: int = 0):
             self.backbone = torch.nn.Linear(4, 5)
             self.head = torch.nn.Linear(5, 3)
 
+        def forward(self, x):
+            return self.head(torch.tanh(self.backbone(x)))
+
     torch.manual_seed(seed)
     return Net()
 
 
 def nnx_model(tmodel):
     """The nnx twin of `torch_model`, holding the same weights (kernel = weight.T)."""
+    import jax.numpy as jnp
     from flax import nnx
 
     class Net(nnx.Module):
         def __init__(self, rngs):
             self.backbone = nnx.Linear(4, 5, rngs=rngs)
             self.head = nnx.Linear(5, 3, rngs=rngs)
+
+        def __call__(self, x):
+            return self.head(jnp.tanh(self.backbone(x)))
 
     model = Net(nnx.Rngs(0))
     for name in ("backbone", "head"):

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 import optax
 from flax import nnx
 
@@ -230,6 +231,13 @@ def set_hyperparam(optimizer, names, value, group=None):
         variable.set_value(jnp.asarray(value, dtype=jnp.promote_types(variable.get_value().dtype, jnp.float32)))
 
 
+def host_float(x):
+    """A learning rate as a Python float; a float32 one as the shortest float that rounds to it, so 0.1 stored
+    in float32 reads 0.1 as in PyTorch (not 0.10000000149011612)."""
+    x = np.asarray(x)
+    return float(str(x)) if x.dtype == np.float32 else float(x)
+
+
 def learning_rates(optimizer):
     """`[g["lr"] for g in optimizer.param_groups]`: each group's current learning rate as a float."""
     rates = []
@@ -238,7 +246,7 @@ def learning_rates(optimizer):
         if hp is None:
             raise ValueError(f"parameter group {i} has no injected learning_rate: build the optimizer with "
                              f"optax.inject_hyperparams")
-        rates.append(float(hp["learning_rate"].get_value()))
+        rates.append(host_float(hp["learning_rate"].get_value()))
     return rates
 
 
@@ -354,11 +362,11 @@ class LRScheduler:
 
     def _apply(self):
         count = self.last_epoch
-        self._last_lr = [float(schedule(count)) for schedule in self.schedules]
+        self._last_lr = [host_float(schedule(count)) for schedule in self.schedules]
         for i, lr in enumerate(self._last_lr):
             set_learning_rate(self.optimizer, lr, group=i)
         if self.momentum_schedule is not None:
-            set_momentum(self.optimizer, float(self.momentum_schedule(count)))
+            set_momentum(self.optimizer, host_float(self.momentum_schedule(count)))
 
     def get_last_lr(self):
         """The learning rate of each group after the last step(), like torch's get_last_lr()."""
