@@ -57,6 +57,7 @@ CASES = [
     "torch.optim.NAdam(model.parameters(), lr=0.01, weight_decay=0.1, decoupled_weight_decay=True)",
     "torch.optim.RAdam(model.parameters(), lr=0.01)",
     "torch.optim.RAdam(model.parameters(), lr=0.01, betas=(0.9, 0.99), weight_decay=0.1)",
+    "torch.optim.RAdam(model.parameters(), lr=0.05, betas=(0.9, 0.99999))",
     "torch.optim.RAdam(model.parameters(), lr=0.01, weight_decay=0.1, decoupled_weight_decay=True)",
     # Which parameters: wrappers of model.parameters(), a submodule, parameter groups.
     "torch.optim.SGD(list(model.parameters()), lr=0.1)",

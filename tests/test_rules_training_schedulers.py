@@ -235,7 +235,8 @@ def test_unsupported_schedulers_say_why(source, reason):
      "overwrites the learning rate"),
     (f"{LR_SCHEDULER}.SequentialLR(opt, [a, b], [3])", [f"{LR_SCHEDULER}.LinearLR", f"{LR_SCHEDULER}.MultiplicativeLR"],
      "MultiplicativeLR after a milestone"),
-    (f"{LR_SCHEDULER}.SequentialLR(opt, [a, b], [3])", [f"{LR_SCHEDULER}.LinearLR", f"{LR_SCHEDULER}.ReduceLROnPlateau"],
+    (f"{LR_SCHEDULER}.SequentialLR(opt, [a, b], [3])",
+     [f"{LR_SCHEDULER}.LinearLR", f"{LR_SCHEDULER}.ReduceLROnPlateau"],
      "torch raises"),
 ])
 def test_unsupported_compositions_say_why(source, members, reason):

@@ -124,6 +124,17 @@ def scale_by_torch_nadam(b1=0.9, b2=0.999, eps=1e-8, momentum_decay=4e-3):
     return optax.GradientTransformation(init_fn, update_fn)
 
 
+def radam_rho(count, b2):
+    """RAdam's rho_t = rho_inf - 2 t b2**t / (1 - b2**t) for a Python float b2, without float32 cancellation:
+    with L = -log(b2) and x = t L it is (rho_inf - 2 / L) + (2 / L) (1 - x / expm1(x)), the constant computed in
+    double and 1 - x / expm1(x) by its Bernoulli series for small x (the naive form is off by 1e-4 near 5)."""
+    L = -math.log(b2)
+    x = count * L
+    series = x / 2 - x ** 2 / 12 + x ** 4 / 720 - x ** 6 / 30240 + x ** 8 / 1209600
+    small = jnp.where(x < 0.5, series, 1 - x / jnp.expm1(x))
+    return (2 / (1 - b2) - 1 - 2 / L) + (2 / L) * small
+
+
 def scale_by_torch_radam(b1=0.9, b2=0.999, eps=1e-8):
     """torch.optim.RAdam's scaling: the rectified step when rho_t > 5, else plain momentum; eps is added to
     sqrt(v) before bias correction (optax.scale_by_radam adds it after, and switches at rho_t >= 5)."""
@@ -138,7 +149,7 @@ def scale_by_torch_radam(b1=0.9, b2=0.999, eps=1e-8):
         mu = jax.tree.map(lambda g, m: b1 * m + (1 - b1) * g, updates, state.mu)
         nu = jax.tree.map(lambda g, v: b2 * v + (1 - b2) * g * g, updates, state.nu)
         c1, c2 = one_minus_power(b1, count), one_minus_power(b2, count)
-        rho_t = rho_inf - 2 * count * (1 - c2) / c2
+        rho_t = radam_rho(count, b2)
         ratio = (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
         rect = jnp.sqrt(jnp.maximum(ratio, 0.0))
         out = jax.tree.map(
@@ -376,7 +387,8 @@ class LRScheduler:
         return {"last_epoch": self.last_epoch, "base_lrs": list(self.base_lrs), "_last_lr": list(self._last_lr)}
 
     def load_state_dict(self, state):
-        self.last_epoch, self.base_lrs, self._last_lr = state["last_epoch"], list(state["base_lrs"]), list(state["_last_lr"])
+        self.last_epoch, self.base_lrs = state["last_epoch"], list(state["base_lrs"])
+        self._last_lr = list(state["_last_lr"])
         self.schedules = [make(lr) for make, lr in zip(self.make_schedules, self.base_lrs)]
 
 

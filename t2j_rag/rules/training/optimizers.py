@@ -23,7 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..context import Unsupported
-from .binding import MISSING, Signature, as_float, bind, call, constant, dotted_name, flag, is_literal, literal, short_api
+from .binding import (MISSING, Signature, as_float, bind, call, constant, dotted_name, flag, is_literal, literal,
+                      short_api)
 from .parameters import param_groups
 
 SIGNATURES = {name: Signature.parse(text) for name, text in {
@@ -96,7 +97,8 @@ class _Build:
     def alias(self, name: str, lr: ast.expr, **keywords: ast.expr | None) -> ast.expr:
         """`optax.<name>(lr, ...)`, or `optax.inject_hyperparams(optax.<name>)(learning_rate=lr, ...)`."""
         if self.inject_lr:
-            return call(call("optax.inject_hyperparams", dotted_name(f"optax.{name}")), learning_rate=as_float(lr), **keywords)
+            factory = call("optax.inject_hyperparams", dotted_name(f"optax.{name}"))
+            return call(factory, learning_rate=as_float(lr), **keywords)
         return call(f"optax.{name}", lr, **keywords)
 
     def lr_scale(self, lr: ast.expr) -> ast.expr:
