@@ -15,7 +15,7 @@ import optax
 import pytest
 from flax import nnx
 
-from t2j_rag.rules.context import Unsupported
+from t2j_rag.rules.registry import Unsupported
 from training_fake_engine import FakeEngine, namespace, run, translate
 
 KINDS = {"model": "torch.nn.Module", "model2": "torch.nn.Module", "optimizer": "torch.optim.Optimizer",

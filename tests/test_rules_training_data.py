@@ -11,7 +11,7 @@ import torch
 from flax import nnx
 from torch.utils import data as tud
 
-from t2j_rag.rules.context import Unsupported
+from t2j_rag.rules.registry import Unsupported
 from t2j_rag.rules.training.data import translate_data_call
 from training_fake_engine import run, translate
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from flax import nnx
 
-from t2j_rag.rules.context import Unsupported
+from t2j_rag.rules.registry import Unsupported
 from t2j_rag.rules.training.random import translate_manual_seed, translate_random_call
 from training_fake_engine import namespace, run, translate
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from ..apis import dotted, torch_aliases  # noqa: F401 - dotted is re-exported to the rules modules
+from ..aliases import dotted, resolve, torch_aliases  # noqa: F401 - dotted is re-exported to the rules modules
 from .paste import helper_names
 from .table import RuleTable
 
@@ -71,14 +71,7 @@ class Context:
 
     def resolve(self, node: ast.AST) -> str | None:
         """The torch API a name or attribute chain stands for, or None if it is not torch."""
-        name = dotted(node)
-        if not name:
-            return None
-        root, _, rest = name.partition(".")
-        if root not in self.aliases:
-            return None
-        base = self.aliases[root]
-        return f"{base}.{rest}" if rest else base
+        return resolve(node, self.aliases)
 
     def is_torch(self, node: ast.AST) -> bool:
         return self.resolve(node) is not None

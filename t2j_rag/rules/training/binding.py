@@ -1,135 +1,155 @@
-"""Binding the arguments of one torch call to torch's parameter names, and the record a mapping returns.
+"""Bind a PyTorch call's ast arguments to its signature, read literals, and build the calls we emit.
 
-The mapping functions of `data.py`, `checkpoints.py` and `random.py` all work the same way: the
-engine hands them the torch API name and the call's arguments as `ast` nodes (already translated
-to JAX by the engine, so `torch.float32` arrives as `jnp.float32`; the untranslated torch spellings
-are accepted too), they bind the arguments with torch's signature, and they return a `Mapped`:
-the JAX expression plus the runtime helpers it needs pasted. Anything they cannot translate
-faithfully raises `Unsupported(construct, reason)`, so the engine keeps the line with a TODO.
+A signature is written once as the text of a Python parameter list
+(`"params, lr=1e-3, momentum=0, *, maximize=False"`), parsed with `ast`, so the
+defaults are ast nodes like the arguments and the specs read like PyTorch's
+documentation. Binding returns every parameter as an ast node, given or default.
 
-The trade-off: each API lists torch's full parameter order and which options vanish, so a call
-with an option the mapping does not know is reported instead of silently dropped.
+The trade-off: binding is syntactic. A `*args` / `**kwargs` in the call cannot be
+bound without running the program, so it is reported as unsupported rather than
+guessed; names and attribute reads are embedded as given, and only literals are
+inspected (a non-literal value must not change the structure we emit, or the
+translation says so).
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..context import Unsupported, dotted
+from ..registry import Unsupported
 
-# torch dtype names -> the JAX dtype a translation uses (64-bit integers become JAX's default int32,
-# as in the rest of the engine, because jax_enable_x64 is off by default).
-JAX_DTYPES = {
-    "float32": "jnp.float32", "float": "jnp.float32", "float16": "jnp.float16", "half": "jnp.float16",
-    "bfloat16": "jnp.bfloat16", "float64": "jnp.float64", "double": "jnp.float64",
-    "int64": "jnp.int32", "long": "jnp.int32", "int32": "jnp.int32", "int": "jnp.int32", "int16": "jnp.int16",
-    "int8": "jnp.int8", "uint8": "jnp.uint8", "bool": "jnp.bool_", "complex64": "jnp.complex64",
-}
-
-
-@dataclass(frozen=True)
-class Mapped:
-    """The JAX expression for one torch call, and the runtime helpers (by name) it needs pasted."""
-
-    expr: ast.expr
-    helpers: tuple[str, ...] = ()
-
-    @property
-    def source(self) -> str:
-        return ast.unparse(self.expr)
+MISSING = object()
 
 
 @dataclass(frozen=True)
 class Signature:
-    """torch's parameters for one API: positional order (receiver first, named "self", for methods),
-    keyword-only names, and options that vanish in the translation (workers, devices, pickling knobs)."""
+    """A PyTorch signature: positional names in order, keyword-only names, defaults as ast nodes."""
 
-    params: tuple[str, ...]
-    keyword_only: tuple[str, ...] = ()
-    dropped: frozenset[str] = frozenset()
-    variadic: str | None = None  # a leading *name parameter (torch.rand(*size)) collecting positionals
+    positional: tuple[str, ...]
+    keyword_only: tuple[str, ...]
+    defaults: dict[str, ast.expr]
+
+    @classmethod
+    def parse(cls, text: str) -> "Signature":
+        """`Signature.parse("optimizer, gamma, last_epoch=-1")` -> positional ("optimizer", "gamma", "last_epoch")."""
+        args = ast.parse(f"def f({text}): pass").body[0].args
+        positional = tuple(a.arg for a in args.args)
+        defaults = dict(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+        for a, d in zip(args.kwonlyargs, args.kw_defaults):
+            if d is not None:
+                defaults[a.arg] = d
+        return cls(positional, tuple(a.arg for a in args.kwonlyargs), defaults)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.positional + self.keyword_only
 
 
-def bind(api: str, sig: Signature, args: list[ast.expr], keywords: list[ast.keyword]) -> dict[str, ast.expr]:
-    """Torch parameter name -> argument node; dropped options are left out.
-
-    bind("torch.utils.data.DataLoader", DATALOADER, [ds, 32], [shuffle=True, num_workers=4])
-    -> {"dataset": ds, "batch_size": 32, "shuffle": True}.
-    """
+def bind(construct: str, signature: Signature, args: Sequence[ast.expr],
+         keywords: Sequence[ast.keyword]) -> dict[str, ast.expr]:
+    """Every parameter of `signature` -> the ast node passed for it, or its default."""
     bound: dict[str, ast.expr] = {}
-    if sig.variadic is not None:
-        bound[sig.variadic] = ast.Tuple(elts=list(args), ctx=ast.Load()) if args else None
-        args = []
-    elif any(isinstance(a, ast.Starred) for a in args):
-        raise Unsupported(api, "a *args argument cannot be matched to torch's parameters")
-    if len(args) > len(sig.params):
-        raise Unsupported(api, f"{len(args)} positional arguments, torch takes at most {len(sig.params)}")
-    bound.update(zip(sig.params, args))
+    if len(args) > len(signature.positional):
+        raise Unsupported(construct, f"takes at most {len(signature.positional)} positional arguments")
+    for name, node in zip(signature.positional, args):
+        if isinstance(node, ast.Starred):
+            raise Unsupported(construct, "*args in the call cannot be bound to parameters without running it")
+        bound[name] = node
     for kw in keywords:
         if kw.arg is None:
-            raise Unsupported(api, "a **kwargs argument cannot be matched to torch's parameters")
-        if kw.arg in sig.dropped:
-            continue
-        if kw.arg == "out":
-            raise Unsupported(api, "out= writes into an existing tensor; JAX arrays are immutable")
-        if kw.arg not in sig.params and kw.arg not in sig.keyword_only and kw.arg != sig.variadic:
-            raise Unsupported(api, f"keyword '{kw.arg}' is not an argument torch accepts here")
-        if kw.arg in bound and bound[kw.arg] is not None:
-            raise Unsupported(api, f"'{kw.arg}' is given twice")
+            raise Unsupported(construct, "**kwargs in the call cannot be bound to parameters without running it")
+        if kw.arg not in signature.names:
+            raise Unsupported(construct, f"unknown argument {kw.arg}=")
+        if kw.arg in bound:
+            raise Unsupported(construct, f"argument {kw.arg} given twice")
         bound[kw.arg] = kw.value
-    for name in sig.dropped:
-        bound.pop(name, None)
-    return {name: node for name, node in bound.items() if node is not None}
+    for name in signature.names:
+        if name not in bound:
+            if name not in signature.defaults:
+                raise Unsupported(construct, f"missing required argument {name}")
+            bound[name] = signature.defaults[name]
+    return bound
 
 
-def literal(node: ast.expr | None, default=None):
-    """The Python value of a literal node (`None` if it is not a literal); `default` for a missing node."""
+def literal(node: ast.expr | None):
+    """The Python value of a literal node (`1e-3`, `-1`, `(0.9, 0.999)`, `True`), else MISSING."""
     if node is None:
-        return default
+        return MISSING
     try:
         return ast.literal_eval(node)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return None
+        return MISSING
 
 
-def is_literal(node: ast.expr | None, *values) -> bool:
-    """True when node is a literal equal to one of values (booleans and numbers kept apart)."""
-    if node is None:
-        return False
-    try:
-        got = ast.literal_eval(node)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return False
-    return any(got == v and type(got) is type(v) for v in values)
+def is_literal(node: ast.expr | None, value) -> bool:
+    """The node is a literal equal to `value` (and of the same truthiness kind: 0 == False is not enough)."""
+    v = literal(node)
+    return v is not MISSING and type(v) is not tuple and v == value and isinstance(v, bool) == isinstance(value, bool)
 
 
-def expr(text: str) -> ast.expr:
-    return ast.parse(text, mode="eval").body
+def flag(construct: str, name: str, node: ast.expr) -> bool:
+    """A boolean option that decides what we emit must be a literal True/False."""
+    v = literal(node)
+    if not isinstance(v, bool) and v not in (0, 1):
+        raise Unsupported(construct, f"{name}= must be a literal True or False: it decides which transformation "
+                                     f"reproduces the update")
+    return bool(v)
 
 
-def call(func: str | ast.expr, *args: ast.expr, **keywords: ast.expr | None) -> ast.Call:
-    """`func(*args, **keywords)`, leaving out keywords whose value is None."""
-    return ast.Call(func=expr(func) if isinstance(func, str) else func, args=list(args),
-                    keywords=[ast.keyword(arg=k, value=v) for k, v in keywords.items() if v is not None])
-
-
-def key_from(stream: ast.expr) -> ast.Call:
-    """A fresh key from an nnx.Rngs expression: `rngs` -> `rngs()`."""
-    return ast.Call(func=stream, args=[], keywords=[])
-
-
-def jax_dtype(node: ast.expr | None) -> ast.expr | None:
-    """A dtype argument as JAX spells it: `torch.long` or `jnp.int32` -> `jnp.int32`; others unchanged."""
-    if node is None:
-        return None
-    root, _, attr = (dotted(node) or "").rpartition(".")
-    if root == "torch" and attr in JAX_DTYPES:
-        return expr(JAX_DTYPES[attr])
+def as_float(node: ast.expr) -> ast.expr:
+    """A numeric literal as a float constant (`1` -> `1.0`): an injected hyperparameter keeps the dtype it
+    starts with, and an int learning rate would truncate every later value a scheduler sets."""
+    v = literal(node)
+    if isinstance(v, int) and not isinstance(v, bool):
+        return ast.Constant(float(v))
     return node
 
 
-def is_integer_dtype(node: ast.expr | None) -> bool:
-    """jnp.int32 / jnp.uint8 ... (after jax_dtype); a dtype held in a variable counts as not integer."""
-    name = dotted(node) if node is not None else None
-    return bool(name) and name.startswith("jnp.") and ("int" in name.split(".", 1)[1])
+def constant(value) -> ast.expr:
+    """An ast node for a plain Python value (numbers, strings, booleans, None, tuples)."""
+    return ast.parse(repr(value), mode="eval").body
+
+
+def dotted_name(name: str) -> ast.expr:
+    """`"optax.scale_by_adam"` -> the Attribute chain."""
+    head, *rest = name.split(".")
+    node: ast.expr = ast.Name(head, ast.Load())
+    for part in rest:
+        node = ast.Attribute(node, part, ast.Load())
+    return node
+
+
+def call(func: str | ast.expr, *args: ast.expr, **keywords: ast.expr | None) -> ast.Call:
+    """`call("optax.adam", lr, b1=b1, eps=None)` -> `optax.adam(lr, b1=b1)` (None keywords are omitted)."""
+    f = dotted_name(func) if isinstance(func, str) else func
+    return ast.Call(f, list(args), [ast.keyword(k, v) for k, v in keywords.items() if v is not None])
+
+
+def names_in(*nodes: ast.AST | None) -> set[str]:
+    """Every identifier read in the given nodes (to pick lambda parameter names that shadow nothing)."""
+    found: set[str] = set()
+    for node in nodes:
+        if node is not None:
+            found.update(n.id for n in ast.walk(node) if isinstance(n, ast.Name))
+            found.update(a.arg for n in ast.walk(node) if isinstance(n, ast.Lambda) for a in n.args.args)
+    return found
+
+
+def fresh_name(taken: set[str], *candidates: str) -> str:
+    """The first candidate not in `taken` (then the last one with a numeric suffix)."""
+    for name in candidates:
+        if name not in taken:
+            return name
+    i = 1
+    while f"{candidates[-1]}{i}" in taken:
+        i += 1
+    return f"{candidates[-1]}{i}"
+
+
+def short_api(api: str, package: str) -> str | None:
+    """`short_api("torch.optim.adam.Adam", "torch.optim")` -> "Adam"; None if the API is not in the package."""
+    if api != package and not api.startswith(package + "."):
+        return None
+    return api.rsplit(".", 1)[-1]

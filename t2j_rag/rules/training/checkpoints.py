@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import ast
 
-from ..context import Unsupported
-from .binding import Mapped, Signature, bind, call, is_literal
+from ..registry import Unsupported
+from .mapping import Mapped, Signature, bind, call, is_literal
 
 SIGNATURES: dict[str, Signature] = {
     "torch.save": Signature(("obj", "f", "pickle_module", "pickle_protocol", "_use_new_zipfile_serialization",

@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import ast
 
-from ..context import Unsupported
-from .binding import Mapped, Signature, bind, call, is_literal
+from ..registry import Unsupported
+from .mapping import Mapped, Signature, bind, call, is_literal
 
 _WORKER_OPTIONS = frozenset({"num_workers", "pin_memory", "timeout", "worker_init_fn", "multiprocessing_context",
                              "prefetch_factor", "persistent_workers", "pin_memory_device", "in_order"})

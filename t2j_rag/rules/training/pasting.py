@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 # The helper files, in one visible list; a new family of helpers is added here.
-HELPER_FILES = ("data_helpers.py", "checkpoint_helpers.py", "random_helpers.py")
+HELPER_FILES = ("helpers.py", "data_helpers.py", "checkpoint_helpers.py", "random_helpers.py")
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,11 @@ def training_helpers() -> dict[str, PastedHelper]:
     return out
 
 
+def helper_names() -> list[str]:
+    """Every helper that can be pasted, in file order."""
+    return list(training_helpers())
+
+
 def helper_closure(names) -> list[str]:
     """The named helpers and everything they use, dependencies first (ties in name order)."""
     helpers = training_helpers()
@@ -129,3 +134,6 @@ def helper_imports(names) -> list[str]:
     """The import lines the named helpers need, e.g. ["import jax", "import numpy as np"]."""
     helpers = training_helpers()
     return sorted({line for n in helper_closure(names) for line in helpers[n].imports})
+
+
+with_dependencies = helper_closure

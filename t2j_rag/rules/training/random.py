@@ -32,8 +32,9 @@ from __future__ import annotations
 
 import ast
 
-from ..context import Unsupported, dotted
-from .binding import Mapped, Signature, bind, call, expr, is_integer_dtype, is_literal, jax_dtype, key_from, literal
+from ...apis import dotted
+from ..registry import Unsupported
+from .mapping import Mapped, Signature, bind, call, expr, is_integer_dtype, is_literal, jax_dtype, key_from, literal
 
 _FACTORY_OPTIONS = frozenset({"layout", "device", "requires_grad", "pin_memory", "memory_format", "names"})
 
