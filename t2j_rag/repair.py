@@ -63,7 +63,9 @@ def _notes_for_error(retriever, unit, report: VerifyReport, k: int) -> list:
     return notes
 
 
-def build_repair_messages(unit, context: str, failing_code: str, report: VerifyReport, notes: list) -> list[dict]:
+def build_repair_messages(unit, context: str, failing_code: str, report: VerifyReport, notes: list,
+                          captured: dict | None = None) -> list[dict]:
+    """The repair prompt; `captured` (program checks) adds what the original fed the unit and where it diverged."""
     doc = json.loads(read_prompt("repair.json"))
     schema = doc.pop("output_schema")
     doc["context"] = context
@@ -71,6 +73,8 @@ def build_repair_messages(unit, context: str, failing_code: str, report: VerifyR
     doc["failing_jax_code"] = failing_code
     doc["verifier"] = {"stage": report.stage, "message": report.message, "mismatch_path": report.mismatch_path,
                        "max_abs_err": report.max_abs_err}
+    if captured:
+        doc["verifier"]["captured"] = captured
     doc["lint"] = [{"rule": f.rule, "line": f.line, "message": f.message, "note": f.note} for f in report.findings]
     doc["notes"] = [{"id": e.id, "title": e.title, "text": e.body.strip()} for e in notes]
     doc["output_schema"] = schema
@@ -80,11 +84,13 @@ def build_repair_messages(unit, context: str, failing_code: str, report: VerifyR
 
 def verify_and_repair(source, translations: dict[str, str], backend, retriever=None, rounds: int = 3,
                       verify_opts: VerifyOptions | None = None, k: int = 4, worker=None, max_tokens: int = 2048,
-                      on_fix=None) -> tuple[dict[str, str], list[UnitVerification]]:
+                      on_fix=None, program_reports: list | None = None) -> tuple[dict[str, str], list[UnitVerification]]:
     """Return the best translations found and one verification record per unit.
 
     `rounds` is the number of repair prompts allowed after the first verification.
     `on_fix(unit, wrong_code, report, fixed_code)` is called when a repair turns a failure into a pass.
+    A file without get_inputs() and without a spec is checked as a whole program (`program_repair`);
+    `program_reports`, when a list, then receives the ProgramReport of the version kept.
     """
     from .backends.base import Request
 
@@ -92,7 +98,12 @@ def verify_and_repair(source, translations: dict[str, str], backend, retriever=N
     records = {u.name: UnitVerification(u.name, "unverified", message="no inputs known for this unit")
                for u in source.units}
     if verify_opts.spec is None and not has_inputs(source.text):
-        return translations, list(records.values())
+        if verify_opts.entry is not None:
+            return translations, list(records.values())
+        from .program_repair import verify_and_repair_program
+
+        return verify_and_repair_program(source, translations, backend, retriever, rounds, verify_opts, k, worker,
+                                         max_tokens, on_fix, program_reports)
     try:
         entry = find_entry(source.text, verify_opts.entry)
     except InputError as exc:

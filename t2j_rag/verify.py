@@ -56,6 +56,10 @@ class VerifyOptions:
     timeout: float = 120.0
     memory_mb: int = 8192
     seed: int = 0
+    # Files without get_inputs() (program checks, `program_check`): the cap and the capture budget.
+    max_steps: int = 20
+    max_seconds: float = 60.0
+    capture_mb: float = 256.0
 
 
 @dataclass
@@ -166,12 +170,17 @@ def verify_code(torch_code: str, jax_code: str, opts: VerifyOptions | None = Non
         ast.parse(torch_code)
     except SyntaxError as exc:
         raise InputError(f"the PyTorch file has a syntax error at line {exc.lineno}: {exc.msg}") from None
-    entry = find_entry(torch_code, opts.entry)
     spec = opts.spec
     if spec is None and not has_inputs(torch_code):
         spec = recorded_spec(jax_code)
+        if spec is None and opts.entry is None:
+            # No inputs written down: run the original, capture what it feeds its modules, check them all.
+            from .program_check import verify_program
+
+            return verify_program(torch_code, jax_code, opts, worker)
         if spec is None:
             raise InputError("no inputs known: the PyTorch file defines no get_inputs(); pass --inputs SPEC.json")
+    entry = find_entry(torch_code, opts.entry)
     findings = lint_jax(jax_code, torch_code)
     try:
         ast.parse(jax_code)
