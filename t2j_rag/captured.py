@@ -165,7 +165,7 @@ def summarize(obj, limit: int = 200) -> str:
             return f"{str(v.dtype).replace('torch.', '')}{list(v.shape)}"
         if isinstance(v, (list, tuple)):
             inner = ", ".join(walk(x, depth + 1) for x in list(v)[:8]) + (", ..." if len(v) > 8 else "")
-            return f"({inner})" if isinstance(v, tuple) else f"[{inner}]"
+            return (f"({inner}" + ("," if len(v) == 1 else "") + ")") if isinstance(v, tuple) else f"[{inner}]"
         if isinstance(v, dict):
             return "{" + ", ".join(f"{k!r}: {walk(x, depth + 1)}" for k, x in list(v.items())[:8]) + "}"
         if v is None or isinstance(v, (bool, int, float, str)):
@@ -225,7 +225,8 @@ def thaw(frozen, store: CaptureStore, to: str, namespace: dict | None = None):
             return t.to(torch.bfloat16) if frozen.dtype == "bfloat16" else t
         import jax.numpy as jnp
 
-        return jnp.asarray(a, dtype=jnp.bfloat16 if frozen.dtype == "bfloat16" else a.dtype)
+        # no explicit dtype: int64/float64 become JAX's default widths without a warning (as the program's own would)
+        return jnp.asarray(a, dtype=jnp.bfloat16) if frozen.dtype == "bfloat16" else jnp.asarray(a)
     if isinstance(frozen, ConfigRef):
         fields = {k: thaw(v, store, to, namespace) for k, v in frozen.fields.items()}
         cls = (namespace or {}).get(frozen.cls_name)

@@ -109,8 +109,9 @@ def convert_into(torch_module, jax_module, namespace: dict) -> None:
 
 
 def flat_state(module) -> dict:
-    """path -> NumPy value of every variable of `module` except RNG state."""
-    return {k: np.asarray(v) for k, v in _state_arrays(module).items()}
+    """path -> NumPy copy of every variable of `module` except RNG state (a copy: a view of a JAX buffer
+    can see that memory reused once the variable holds a new array)."""
+    return {k: np.array(v, copy=True) for k, v in _state_arrays(module).items()}
 
 
 class Replay:
@@ -136,7 +137,7 @@ class Replay:
         self.session_pos = 0
         self.traced_draws = 0
         self.stop_requested = False
-        self.pending_callbacks = False
+        self.uses_callbacks = False  # a jitted function with our callbacks was traced
 
     # ------------------------------------------------------------------ module classes
 
@@ -362,14 +363,14 @@ class Replay:
         import jax
 
         if _traced(values):
-            self.pending_callbacks = True
+            self.uses_callbacks = True
             jax.debug.callback(functools.partial(_from_callback, record), values, ordered=True)
         else:
-            record(jax.tree.map(np.asarray, values), from_callback=False)
+            record(jax.tree.map(lambda v: np.array(v, copy=True), values), from_callback=False)
 
     def _stepped(self, rec: JaxOptimizer, arrays: dict, from_callback: bool = False) -> None:
         state = None
-        arrays = {k: np.asarray(v) for k, v in arrays.items()}
+        arrays = {k: np.array(v, copy=True) for k, v in arrays.items()}
         if arrays and self.store.fits(sum(a.nbytes for a in arrays.values())):
             state = {k: self.store.put(a, f"JAX state after step {len(rec.steps) + 1}") for k, a in arrays.items()}
         rec.steps.append(JaxStep(self.last_loss, state, rec.pending_batch or "", rec.pending_fingerprint))
@@ -381,11 +382,10 @@ class Replay:
 
     def _after_compiled_call(self) -> None:
         """After a jitted function returns: let its callbacks land, then stop at the cap."""
-        if self.pending_callbacks:
+        if self.uses_callbacks:  # sticky: a cached compiled step emits its callbacks without tracing again
             import jax
 
             jax.effects_barrier()
-            self.pending_callbacks = False
         if self.stop_requested and self.recording:
             raise StopProgram("steps")
 
@@ -415,7 +415,10 @@ class Replay:
         def apply_updates(*args, **kwargs):
             out = original(*args, **kwargs)
             if rep.in_update == 0 and rep.recording:
-                rep._emit(rep._optax_stepped, {})
+                import jax
+
+                # one leaf of the result tells whether this runs inside a jitted step (then count when it runs)
+                rep._emit(rep._optax_stepped, jax.tree.leaves(out)[:1])
             return out
 
         return apply_updates
@@ -481,6 +484,59 @@ class Replay:
         return stack
 
 
+@contextlib.contextmanager
+def host_initializers():
+    """Parameter initialisers draw on the host (NumPy, seeded from the key) instead of compiling a
+    sampler per kernel shape. Initial JAX weights are overwritten by the original's anyway, and an
+    eager run otherwise spends most of its compile time here; the key streams advance as before."""
+    import jax._src.random as internal
+
+    stack = contextlib.ExitStack()
+    for kind in ("truncated_normal", "normal", "uniform"):
+        original = getattr(internal, kind)
+        setattr(internal, kind, _host_sampler(original, kind))
+        stack.callback(setattr, internal, kind, original)
+    with stack:
+        yield
+
+
+def _host_sampler(original, kind: str):
+    signature = inspect.signature(original)
+
+    @functools.wraps(original)
+    def sample(*args, **kwargs):
+        import jax
+        import jax.numpy as jnp
+
+        try:
+            a = signature.bind(*args, **kwargs).arguments
+        except TypeError:
+            return original(*args, **kwargs)
+        key, shape, dtype = a.get("key"), a.get("shape", ()), a.get("dtype")
+        dtype = jnp.dtype(jnp.float32 if dtype is None or dtype is float else dtype)
+        bounds = [a.get(k, d) for k, d in (("lower", -2.0), ("upper", 2.0), ("minval", 0.0), ("maxval", 1.0))]
+        if (shape is None or a.get("out_sharding") is not None or not jnp.issubdtype(dtype, jnp.floating)
+                or _traced(key, bounds) or any(np.ndim(b) for b in bounds)):
+            return original(*args, **kwargs)
+        data = np.asarray(jax.random.key_data(key) if jnp.issubdtype(key.dtype, jax.dtypes.prng_key) else key)
+        rng = np.random.default_rng(int.from_bytes(data.tobytes()[:16], "little"))
+        shape = (int(shape),) if np.ndim(shape) == 0 else tuple(int(d) for d in shape)
+        if kind == "uniform":
+            values = rng.uniform(float(bounds[2]), float(bounds[3]), shape)
+        elif kind == "normal":
+            values = rng.standard_normal(shape)
+        else:
+            lower, upper = float(bounds[0]), float(bounds[1])
+            values = rng.standard_normal(shape)
+            bad = (values < lower) | (values > upper)
+            while bad.any():
+                values[bad] = rng.standard_normal(int(bad.sum()))
+                bad = (values < lower) | (values > upper)
+        return jnp.asarray(values, dtype=dtype)
+
+    return sample
+
+
 def _traced(*trees) -> bool:
     import jax
 
@@ -541,7 +597,7 @@ def run_translation(source: str, script: str, workdir: str, capture: TorchCaptur
     except SyntaxError as exc:
         outcome = RunOutcome("error", 0.0, f"SyntaxError: {exc.msg} (line {exc.lineno})")
     else:
-        with rep.installed():
+        with rep.installed(), host_initializers():
             outcome = run_program(code, path, {HOOKS: rep}, max_seconds,
                                   on_start=lambda ns: setattr(rep, "namespace", ns))
     rep.recording = False

@@ -39,7 +39,8 @@ class LRScheduler:
 
     def step(self):
         self.count += 1
-        self.optimizer.opt_state.hyperparams["learning_rate"][...] = self.schedule(self.count)
+        # a strong float32, as the optimizer was built with: another type would recompile the train step
+        self.optimizer.opt_state.hyperparams["learning_rate"][...] = jnp.asarray(self.schedule(self.count), jnp.float32)
 
 
 class Block(nnx.Module):
@@ -78,7 +79,7 @@ X = jax.random.normal(rngs(), (N, D))
 y = (X @ jax.random.normal(rngs(), (D, C))).argmax(axis=1)
 loader = DataLoader(ArrayDataset(np.asarray(X), np.asarray(y)), batch_size=32, shuffle=True, rngs=rngs)
 model = MLP(D, 32, C, rngs=rngs)
-optimizer = nnx.Optimizer(model, optax.inject_hyperparams(adam_l2)(learning_rate=1e-2), wrt=nnx.Param)
+optimizer = nnx.Optimizer(model, optax.inject_hyperparams(adam_l2)(learning_rate=jnp.float32(1e-2)), wrt=nnx.Param)
 scheduler = LRScheduler(optimizer, optax.exponential_decay(1e-2, transition_steps=1, decay_rate=0.5, staircase=True))
 
 
