@@ -11,10 +11,11 @@ PyTorch original ran under `capture`, with:
   optimizer (same creation order) started from;
 - random replay: every `jax.random.<normal|uniform|randint|permutation|bernoulli|
   categorical>` call written in the file (and `rngs.normal(...)`-style calls) goes
-  through `Replay.draw`, which returns the original's next recorded draw when kind
-  and shape agree; at the first disagreement replay stops for the rest of the run
-  and the report says where the streams diverged. Draws inside file-module
-  constructors (initialisation) are left alone, as on the PyTorch side;
+  through `Replay.draw` to `random_replay.RandomReplay`, which returns the original's
+  next recorded draw when kind and shape agree; at the first disagreement replay
+  stops for the rest of the run and the report says where the streams diverged.
+  Draws inside file-module constructors (initialisation) are left alone, as on the
+  PyTorch side, and initialisers draw on the host (`host_initializers`);
 - steps: `nnx.Optimizer.update` is wrapped to count steps and keep the module's
   state after each; `nnx.value_and_grad` / `jax.value_and_grad` record the loss they
   return; dropout is off. Inside a jitted step these values are tracers, so they are
@@ -30,10 +31,8 @@ are counted, and a training check they affect says "not comparable").
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import functools
-import inspect
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,24 +42,10 @@ import numpy as np
 from .captured import CaptureStore, summarize
 from .capture import TorchCapture, fingerprint
 from .program_exec import RunOutcome, StopProgram, instrument, run_program
+from .random_replay import RandomCalls, RandomReplay, host_initializers, traced
 
 HOOKS = "__t2j_replay__"
-KINDS = ("normal", "uniform", "randint", "permutation", "bernoulli", "categorical")
 _MISSING = object()
-
-
-class _RandomCalls(ast.NodeTransformer):
-    """`<anything>.normal(...)` / `normal(...)` -> `__t2j_replay__.draw(<callee>, ...)`; the hook decides at
-    run time whether the callee really is a jax.random function (so numpy's `np.random.normal` passes through)."""
-
-    def visit_Call(self, node: ast.Call):
-        self.generic_visit(node)
-        func = node.func
-        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-        if name not in KINDS:
-            return node
-        hook = ast.Attribute(value=ast.Name(HOOKS, ast.Load()), attr="draw", ctx=ast.Load())
-        return ast.copy_location(ast.Call(func=hook, args=[func, *node.args], keywords=node.keywords), node)
 
 
 @dataclass
@@ -69,6 +54,7 @@ class JaxStep:
     state: dict | None  # flat state path -> ArrayRef after the update; None when over the budget
     batch: str = ""
     fingerprint: list | None = None
+    draws: int = 0  # the original's draws replayed before this step
 
 
 @dataclass
@@ -130,12 +116,7 @@ class Replay:
         self.in_update = 0
         self.last_loss: float | None = None
         self.losses: list[float] = []
-        self.pos = 0
-        self.diverged: dict | None = None
-        self.draws_in_modules = 0
-        self.session: list | None = None
-        self.session_pos = 0
-        self.traced_draws = 0
+        self.random = RandomReplay(capture.draws, store)
         self.stop_requested = False
         self.uses_callbacks = False  # a jitted function with our callbacks was traced
 
@@ -209,107 +190,12 @@ class Replay:
     # ------------------------------------------------------------------ random draws
 
     def draw(self, fn, *args, **kwargs):
-        kind, method = _random_kind(fn)
-        if kind is None or self.ctor_depth > 0:
-            return fn(*args, **kwargs)
-        if _traced(args, kwargs):
-            self.traced_draws += 1  # inside a jitted function: a replayed constant would repeat every step
-            return fn(*args, **kwargs)
-        if self.session is not None:
-            queue, pos = self.session, self.session_pos
-        elif self.recording and self.diverged is None:
-            queue, pos = self.capture.draws, self.pos
-        else:
-            return fn(*args, **kwargs)
-        if self.call_depth > 0:
-            self.draws_in_modules += 1
-        if pos >= len(queue):
-            return self._diverge(pos, None, kind, args, kwargs, "the original made no more draws", fn)
-        torch_draw = queue[pos]
-        try:
-            value, why = self._replayed(kind, method, args, kwargs, torch_draw)
-        except Exception as exc:  # noqa: BLE001 - arguments we cannot read: do not replay
-            value, why = None, f"{type(exc).__name__}: {exc}"
-        if value is None:
-            return self._diverge(pos, torch_draw, kind, args, kwargs, why, fn)
-        if self.session is not None:
-            self.session_pos += 1
-        else:
-            self.pos += 1
-        return value
+        """Where the instrumented translation's random calls go (see `random_replay`)."""
+        return self.random.draw(fn, args, kwargs, in_constructor=self.ctor_depth > 0, in_module=self.call_depth > 0,
+                                active=self.recording)
 
-    def _diverge(self, pos, torch_draw, kind, args, kwargs, why, fn):
-        if self.session is None:
-            self.diverged = {
-                "draw": pos + 1,
-                "torch": (f"{torch_draw.kind}{list(torch_draw.shape)} (torch.{torch_draw.source})"
-                          if torch_draw is not None else None),
-                "jax": f"jax.random.{kind}", "reason": why,
-            }
-        else:
-            self.session = []  # stop replaying inside this check
-        return fn(*args, **kwargs)
-
-    def _replayed(self, kind: str, method: bool, args, kwargs, d):
-        import jax.numpy as jnp
-        import jax.random as jr
-
-        if d.kind != kind:
-            return None, f"the original drew {d.kind}, the translation {kind}"
-        if d.ref is None or d.ref.drawn:
-            return None, "the original's draw was too big for --capture-mb"
-        bound = inspect.signature(getattr(jr, kind)).bind(*((None,) if method else ()), *args, **kwargs)
-        bound.apply_defaults()
-        a = bound.arguments
-        values = self.store.get(d.ref)
-
-        def shape_of(s):
-            return (int(s),) if isinstance(s, (int, np.integer)) else tuple(int(x) for x in s)
-
-        if kind in ("normal", "uniform", "randint"):
-            shape = shape_of(a["shape"])
-            if shape != values.shape:
-                return None, f"shape {list(shape)} in the translation, {list(values.shape)} in the original"
-            if kind == "normal":
-                return jnp.asarray(values, dtype=a["dtype"]), ""
-            if kind == "uniform":
-                lo, hi = a["minval"], a["maxval"]
-                return (lo + (hi - lo) * jnp.asarray(values, dtype=a["dtype"])).astype(a["dtype"]), ""
-            if np.any(values < np.asarray(a["minval"])) or np.any(values >= np.asarray(a["maxval"])):
-                return None, "the original's integers fall outside the translation's range"
-            return jnp.asarray(values, dtype=a["dtype"]), ""
-        if kind == "permutation":
-            x = a["x"]
-            if a.get("independent"):
-                return None, "independent permutations are not replayed"
-            if np.ndim(x) == 0:
-                n = int(x)
-                return (jnp.asarray(values) if values.shape == (n,) else None), f"permutation of {n}"
-            axis = a["axis"]
-            if values.shape != (np.shape(x)[axis],):
-                return None, f"permutation of {np.shape(x)[axis]} in the translation, {values.shape[0]} in the original"
-            return jnp.take(x, jnp.asarray(values), axis=axis), ""
-        if kind == "bernoulli":
-            shape = shape_of(a["shape"]) if a["shape"] is not None else tuple(np.shape(a["p"]))
-            if shape != values.shape:
-                return None, f"shape {list(shape)} in the translation, {list(values.shape)} in the original"
-            return jnp.asarray(values.astype(bool)), ""
-        logits = a["logits"]
-        batch = list(np.shape(logits))
-        del batch[a["axis"]]
-        shape = shape_of(a["shape"]) if a["shape"] is not None else tuple(batch)
-        if int(np.prod(shape)) != values.size:
-            return None, f"{int(np.prod(shape))} categorical samples in the translation, {values.size} in the original"
-        return jnp.asarray(values.reshape(shape), dtype=jnp.int32), ""
-
-    @contextlib.contextmanager
     def session_replay(self, draws: list):
-        """Replay `draws` (made by the PyTorch side of one module check) into the JAX side of that check."""
-        self.session, self.session_pos = list(draws), 0
-        try:
-            yield
-        finally:
-            self.session = None
+        return self.random.session_replay(draws)
 
     # ------------------------------------------------------------------ optimizers and losses
 
@@ -362,7 +248,7 @@ class Replay:
         """Call `record(values)` now, or, when `values` are tracers of a jitted step, when the step runs."""
         import jax
 
-        if _traced(values):
+        if traced(values):
             self.uses_callbacks = True
             jax.debug.callback(functools.partial(_from_callback, record), values, ordered=True)
         else:
@@ -373,7 +259,8 @@ class Replay:
         arrays = {k: np.array(v, copy=True) for k, v in arrays.items()}
         if arrays and self.store.fits(sum(a.nbytes for a in arrays.values())):
             state = {k: self.store.put(a, f"JAX state after step {len(rec.steps) + 1}") for k, a in arrays.items()}
-        rec.steps.append(JaxStep(self.last_loss, state, rec.pending_batch or "", rec.pending_fingerprint))
+        rec.steps.append(JaxStep(self.last_loss, state, rec.pending_batch or "", rec.pending_fingerprint,
+                                 self.random.pos))
         rec.pending_batch = rec.pending_fingerprint = None
         if len(rec.steps) >= self.max_steps:
             self.stop_requested = True
@@ -484,65 +371,6 @@ class Replay:
         return stack
 
 
-@contextlib.contextmanager
-def host_initializers():
-    """Parameter initialisers draw on the host (NumPy, seeded from the key) instead of compiling a
-    sampler per kernel shape. Initial JAX weights are overwritten by the original's anyway, and an
-    eager run otherwise spends most of its compile time here; the key streams advance as before."""
-    import jax._src.random as internal
-
-    stack = contextlib.ExitStack()
-    for kind in ("truncated_normal", "normal", "uniform"):
-        original = getattr(internal, kind)
-        setattr(internal, kind, _host_sampler(original, kind))
-        stack.callback(setattr, internal, kind, original)
-    with stack:
-        yield
-
-
-def _host_sampler(original, kind: str):
-    signature = inspect.signature(original)
-
-    @functools.wraps(original)
-    def sample(*args, **kwargs):
-        import jax
-        import jax.numpy as jnp
-
-        try:
-            a = signature.bind(*args, **kwargs).arguments
-        except TypeError:
-            return original(*args, **kwargs)
-        key, shape, dtype = a.get("key"), a.get("shape", ()), a.get("dtype")
-        dtype = jnp.dtype(jnp.float32 if dtype is None or dtype is float else dtype)
-        bounds = [a.get(k, d) for k, d in (("lower", -2.0), ("upper", 2.0), ("minval", 0.0), ("maxval", 1.0))]
-        if (shape is None or a.get("out_sharding") is not None or not jnp.issubdtype(dtype, jnp.floating)
-                or _traced(key, bounds) or any(np.ndim(b) for b in bounds)):
-            return original(*args, **kwargs)
-        data = np.asarray(jax.random.key_data(key) if jnp.issubdtype(key.dtype, jax.dtypes.prng_key) else key)
-        rng = np.random.default_rng(int.from_bytes(data.tobytes()[:16], "little"))
-        shape = (int(shape),) if np.ndim(shape) == 0 else tuple(int(d) for d in shape)
-        if kind == "uniform":
-            values = rng.uniform(float(bounds[2]), float(bounds[3]), shape)
-        elif kind == "normal":
-            values = rng.standard_normal(shape)
-        else:
-            lower, upper = float(bounds[0]), float(bounds[1])
-            values = rng.standard_normal(shape)
-            bad = (values < lower) | (values > upper)
-            while bad.any():
-                values[bad] = rng.standard_normal(int(bad.sum()))
-                bad = (values < lower) | (values > upper)
-        return jnp.asarray(values, dtype=dtype)
-
-    return sample
-
-
-def _traced(*trees) -> bool:
-    import jax
-
-    return any(isinstance(leaf, jax.core.Tracer) for leaf in jax.tree.leaves(trees))
-
-
 def _from_callback(record, values) -> None:
     record(values, from_callback=True)
 
@@ -565,24 +393,6 @@ def _dropout_off(self, inputs, *args, **kwargs):
     return inputs
 
 
-def _random_kind(fn) -> tuple[str | None, bool]:
-    """("normal", False) for jax.random.normal, ("normal", True) for an nnx.Rngs/RngStream's .normal, else (None, _)."""
-    import jax.random as jr
-
-    name = getattr(fn, "__name__", None)
-    if name not in KINDS:
-        return None, False
-    if fn is getattr(jr, name):
-        return name, False
-    owner = getattr(fn, "__self__", None)
-    if owner is not None:
-        from flax import nnx
-
-        if isinstance(owner, (nnx.Rngs, nnx.RngStream)):
-            return name, True
-    return None, False
-
-
 def run_translation(source: str, script: str, workdir: str, capture: TorchCapture, store: CaptureStore,
                     max_steps: int, max_seconds: float) -> tuple[JaxRun, Replay]:
     """Run the JAX program in step with `capture`; the run record, and the hooks object for module checks."""
@@ -593,7 +403,7 @@ def run_translation(source: str, script: str, workdir: str, capture: TorchCaptur
     rep = Replay(capture, store, max_steps)
     try:
         code = instrument(source, path, HOOKS, classes=True, functions=False,
-                          rewrite_calls=lambda tree: _RandomCalls().visit(tree))
+                          rewrite_calls=lambda tree: RandomCalls(HOOKS).visit(tree))
     except SyntaxError as exc:
         outcome = RunOutcome("error", 0.0, f"SyntaxError: {exc.msg} (line {exc.lineno})")
     else:
@@ -601,6 +411,7 @@ def run_translation(source: str, script: str, workdir: str, capture: TorchCaptur
             outcome = run_program(code, path, {HOOKS: rep}, max_seconds,
                                   on_start=lambda ns: setattr(rep, "namespace", ns))
     rep.recording = False
-    run = JaxRun(path, outcome, outcome.namespace, rep.optimizers, rep.optax_steps, rep.sync_errors, rep.pos,
-                 rep.diverged, rep.draws_in_modules, rep.losses, rep.traced_draws)
+    rnd = rep.random
+    run = JaxRun(path, outcome, outcome.namespace, rep.optimizers, rep.optax_steps, rep.sync_errors, rnd.pos,
+                 rnd.diverged, rnd.in_modules, rep.losses, rnd.traced)
     return run, rep

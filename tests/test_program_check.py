@@ -103,6 +103,15 @@ def test_two_optimizers_are_checked_each_against_its_own(worker):
     assert r.training[0].hyper["betas"] == [0.5, 0.999]
 
 
+def test_noise_drawn_inside_a_jitted_step_makes_training_not_comparable_not_failed(worker):
+    r = check("vae.py", "vae_jax.py", worker, max_steps=3)
+    assert r.passed, r.message
+    assert verdicts(r) == {"VAE": "passed"}  # the module check replays the forward's noise
+    (t,) = r.training
+    assert t.verdict == "not comparable" and t.steps_compared == 0
+    assert "inside jitted code" in t.message and r.capture["draws_in_modules"] == 3
+
+
 def test_a_program_that_never_calls_its_modules_says_so(worker):
     r = check("never_called.py", "never_called_jax.py", worker)
     assert not r.passed and r.stage == "capture"
