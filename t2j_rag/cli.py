@@ -339,14 +339,26 @@ def corpus_remove_cmd(entry_id, corpus, index_dir):
 @click.option("--train", is_flag=True, help="Compare a training-mode forward (where it is deterministic).")
 @click.option("--timeout", type=click.FloatRange(1, 86400), default=120.0, show_default=True, help="Seconds.")
 @click.option("--memory-mb", type=click.IntRange(256, 1 << 20), default=8192, show_default=True)
+@click.option("--max-steps", type=click.IntRange(1, 1_000_000), default=20, show_default=True,
+              help="Without get_inputs(): stop both programs after N optimizer steps.")
+@click.option("--max-seconds", type=click.FloatRange(1, 86400), default=60.0, show_default=True,
+              help="Without get_inputs(): time budget of each program run.")
+@click.option("--capture-mb", type=click.FloatRange(1, 1 << 20), default=256.0, show_default=True,
+              help="Without get_inputs(): megabytes of captured tensors kept (bigger inputs are drawn).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @handle_errors
-def verify_cmd(torch_file, jax_file, entry, inputs, rtol, atol, grad, train, timeout, memory_mb, as_json):
-    """Run TORCH_FILE and its translation JAX_FILE on the same inputs and weights, and compare."""
+def verify_cmd(torch_file, jax_file, entry, inputs, rtol, atol, grad, train, timeout, memory_mb, max_steps,
+               max_seconds, capture_mb, as_json):
+    """Run TORCH_FILE and its translation JAX_FILE on the same inputs and weights, and compare.
+
+    Without get_inputs() or --inputs, the original is run (capped) to capture what it feeds its modules;
+    every module, function, training step and the run itself are then checked.
+    """
     from .verify import VerifyOptions, load_spec, verify_files
 
     opts = VerifyOptions(entry=entry, spec=load_spec(inputs) if inputs else None, rtol=rtol, atol=atol, grad=grad,
-                         train=train, timeout=timeout, memory_mb=memory_mb)
+                         train=train, timeout=timeout, memory_mb=memory_mb, max_steps=max_steps,
+                         max_seconds=max_seconds, capture_mb=capture_mb)
     report = verify_files(torch_file, jax_file, opts)
     if as_json:
         click.echo(json.dumps(report.to_dict()))
@@ -355,6 +367,8 @@ def verify_cmd(torch_file, jax_file, entry, inputs, rtol, atol, grad, train, tim
         click.echo(f"{'PASS' if report.passed else 'FAIL'} {report.entry} [{report.stage}]{err}")
         if not report.passed:
             click.echo(report.message)
+        for line in report.summary_lines() if hasattr(report, "summary_lines") else []:
+            click.echo(line)
         for f in report.findings:
             click.echo(f"lint {f.rule} line {f.line}: {f.message}" + (f" (see note {f.note})" if f.note else ""))
     if not report.passed:

@@ -28,7 +28,7 @@ from .apis import extract_apis
 from .corpus import Entry, load_corpus
 from .errors import CorpusError, InputError
 from .translate import write_atomic
-from .verify import VerifyOptions, VerifyReport, read_text_file, verify_code
+from .verify import VerifyOptions, VerifyReport, has_inputs, read_text_file, verify_code
 
 
 class VerificationRefused(InputError):
@@ -101,6 +101,8 @@ def learn_pair(torch_file, jax_file, corpus_dir: Path, note: str | None = None, 
     corpus_dir = Path(corpus_dir)
     _check_user_dir(corpus_dir)
     torch_code, jax_code = read_text_file(torch_file, "PyTorch"), read_text_file(jax_file, "JAX")
+    if (opts is None or (opts.spec is None and opts.entry is None)) and not has_inputs(torch_code):
+        raise InputError("not learned: a pair entry needs inputs (get_inputs() in the PyTorch file, or --inputs)")
     report = verify_code(torch_code, jax_code, opts, worker)
     if not report.passed:
         first = report.message.strip().splitlines()[-1] if report.message.strip() else ""

@@ -16,75 +16,24 @@ Rounds count verifications: "wrong, then right" ends verified in 2 rounds with 1
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
 from .errors import InputError
 from .parse import ParseError, parse_answer
-from .resources import read_prompt
+from .repair_prompt import UnitVerification, attempt_rank, build_repair_messages, notes_for_error
 from .units import assemble
 from .verify import VerifyOptions, VerifyReport, find_entry, has_inputs, verify_code
-
-# How far a failed attempt got: later stages are closer to a correct translation.
-STAGE_ORDER = ("parse", "import", "construct", "weights", "timeout", "memory", "runtime", "shape", "dtype", "numeric", "ok")
-
-
-@dataclass
-class UnitVerification:
-    unit: str
-    verified: str  # "passed" | "failed" | "unverified"
-    rounds: int = 0
-    repairs: int = 0
-    stage: str | None = None  # of the version kept (the best one)
-    message: str = ""
-    max_abs_err: float | None = None
-    last_stage: str | None = None  # of the last attempt, when it differs from the version kept
-    last_message: str = ""
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-def attempt_rank(r: VerifyReport) -> tuple:
-    stage = STAGE_ORDER.index(r.stage) if r.stage in STAGE_ORDER else 0
-    return (r.passed, stage, -(r.max_abs_err if r.max_abs_err is not None else float("inf")))
-
-
-def _notes_for_error(retriever, unit, report: VerifyReport, k: int) -> list:
-    """Notes retrieved for the error message and the unit's APIs, plus the ones lint findings name."""
-    if retriever is None:
-        return []
-    query = f"{report.stage}: {report.message}\n{unit.source}"
-    notes = [h.entry for h in retriever.search(query, unit.apis, k) if h.kind == "note"]
-    by_id = {e.id: e for e in retriever.index.entries}
-    for f in report.findings:
-        if f.note and f.note in by_id and by_id[f.note] not in notes:
-            notes.append(by_id[f.note])
-    return notes
-
-
-def build_repair_messages(unit, context: str, failing_code: str, report: VerifyReport, notes: list) -> list[dict]:
-    doc = json.loads(read_prompt("repair.json"))
-    schema = doc.pop("output_schema")
-    doc["context"] = context
-    doc["unit"] = {"name": unit.name, "kind": unit.kind, "pytorch_source": unit.source}
-    doc["failing_jax_code"] = failing_code
-    doc["verifier"] = {"stage": report.stage, "message": report.message, "mismatch_path": report.mismatch_path,
-                       "max_abs_err": report.max_abs_err}
-    doc["lint"] = [{"rule": f.rule, "line": f.line, "message": f.message, "note": f.note} for f in report.findings]
-    doc["notes"] = [{"id": e.id, "title": e.title, "text": e.body.strip()} for e in notes]
-    doc["output_schema"] = schema
-    return [{"role": "system", "content": read_prompt("translate_system.txt").strip()},
-            {"role": "user", "content": json.dumps(doc, indent=1, ensure_ascii=False)}]
 
 
 def verify_and_repair(source, translations: dict[str, str], backend, retriever=None, rounds: int = 3,
                       verify_opts: VerifyOptions | None = None, k: int = 4, worker=None, max_tokens: int = 2048,
-                      on_fix=None) -> tuple[dict[str, str], list[UnitVerification]]:
+                      on_fix=None, program_reports: list | None = None) -> tuple[dict[str, str], list[UnitVerification]]:
     """Return the best translations found and one verification record per unit.
 
     `rounds` is the number of repair prompts allowed after the first verification.
     `on_fix(unit, wrong_code, report, fixed_code)` is called when a repair turns a failure into a pass.
+    A file without get_inputs() and without a spec is checked as a whole program (`program_repair`);
+    `program_reports`, when a list, then receives the ProgramReport of the version kept.
     """
     from .backends.base import Request
 
@@ -92,7 +41,12 @@ def verify_and_repair(source, translations: dict[str, str], backend, retriever=N
     records = {u.name: UnitVerification(u.name, "unverified", message="no inputs known for this unit")
                for u in source.units}
     if verify_opts.spec is None and not has_inputs(source.text):
-        return translations, list(records.values())
+        if verify_opts.entry is not None:
+            return translations, list(records.values())
+        from .program_repair import verify_and_repair_program
+
+        return verify_and_repair_program(source, translations, backend, retriever, rounds, verify_opts, k, worker,
+                                         max_tokens, on_fix, program_reports)
     try:
         entry = find_entry(source.text, verify_opts.entry)
     except InputError as exc:
@@ -111,7 +65,7 @@ def verify_and_repair(source, translations: dict[str, str], backend, retriever=N
     report = first_report = verify_code(source.text, assemble(source, current), opts, worker)
     best, best_report, n_rounds, n_repairs = dict(current), report, 1, 0
     while not best_report.passed and n_repairs < rounds and backend is not None:
-        notes = _notes_for_error(retriever, unit, report, k)
+        notes = notes_for_error(retriever, unit, report, k)
         messages = build_repair_messages(unit, source.context, current[entry], report, notes)
         completion = backend.generate(Request(messages=messages, max_tokens=max_tokens))
         n_repairs += 1

@@ -17,11 +17,10 @@ from __future__ import annotations
 import ast
 import json
 import time
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .equivalence import VerifyResult
 from .errors import InputError
+from .verdict import VerifyOptions, VerifyReport  # noqa: F401 - the verifier's records, re-exported
 
 HARNESS = ("get_inputs", "get_init_inputs")
 HANDLER = "t2j_rag.equivalence:run_job"
@@ -43,33 +42,6 @@ def recorded_spec(jax_code: str) -> dict | None:
                 return None
             return spec if isinstance(spec, dict) else None
     return None
-
-
-@dataclass
-class VerifyOptions:
-    entry: str | None = None
-    spec: dict | None = None
-    rtol: float | None = None
-    atol: float | None = None
-    grad: bool = False
-    train: bool = False
-    timeout: float = 120.0
-    memory_mb: int = 8192
-    seed: int = 0
-
-
-@dataclass
-class VerifyReport(VerifyResult):
-    """The verifier's verdict plus what was compared, the lint findings and the time taken."""
-
-    entry: str | None = None
-    findings: list = field(default_factory=list)
-    seconds: float = 0.0
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["findings"] = [asdict(f) for f in self.findings]
-        return d
 
 
 def _top_level(tree: ast.Module) -> tuple[list[ast.ClassDef], list[ast.FunctionDef]]:
@@ -166,12 +138,17 @@ def verify_code(torch_code: str, jax_code: str, opts: VerifyOptions | None = Non
         ast.parse(torch_code)
     except SyntaxError as exc:
         raise InputError(f"the PyTorch file has a syntax error at line {exc.lineno}: {exc.msg}") from None
-    entry = find_entry(torch_code, opts.entry)
     spec = opts.spec
     if spec is None and not has_inputs(torch_code):
         spec = recorded_spec(jax_code)
+        if spec is None and opts.entry is None:
+            # No inputs written down: run the original, capture what it feeds its modules, check them all.
+            from .program_check import verify_program
+
+            return verify_program(torch_code, jax_code, opts, worker)
         if spec is None:
             raise InputError("no inputs known: the PyTorch file defines no get_inputs(); pass --inputs SPEC.json")
+    entry = find_entry(torch_code, opts.entry)
     findings = lint_jax(jax_code, torch_code)
     try:
         ast.parse(jax_code)

@@ -167,7 +167,12 @@ def test_verify_command_exit_codes_and_json(tmp_path):
     assert res.returncode == 1
     out = json.loads(res.stdout)
     assert not out["passed"] and out["stage"] == "numeric" and out["max_abs_err"] > 0
+    # no get_inputs() and no spec: the file is run as a program; it never calls scale(), and says so
     res = run("verify", "ops.py", "ops_jax.py", cwd=tmp_path)
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert "FAIL <program> [capture]" in res.stdout and "--inputs" in res.stdout
+    assert "function scale: not called" in res.stdout
+    res = run("verify", "ops.py", "ops_jax.py", "--entry", "scale", cwd=tmp_path)
     assert_clean_error(res, "no inputs known")
     res = run("verify", "ops.py", "ops_jax.py", "--inputs", "nope.json", cwd=tmp_path)
     assert_clean_error(res, "nope.json")

@@ -179,7 +179,10 @@ def test_failure_stages_and_the_parent_survives(worker, jax_code, stage, needle)
 def test_inputs_from_spec_and_entry_detection(worker):
     no_harness = "import torch\ndef scale(x, k):\n    return x * k\n"
     with pytest.raises(InputError, match="no inputs known"):
-        check(no_harness, "def scale(x, k):\n    return x * k\n", worker)
+        check(no_harness, "def scale(x, k):\n    return x * k\n", worker, entry="scale")
+    # without an entry, a file without inputs is run as a program (tests/test_program_check.py)
+    whole = check(no_harness, "def scale(x, k):\n    return x * k\n", worker)
+    assert (whole.passed, whole.stage, whole.entry) == (False, "capture", "<program>")
     spec = {"inputs": [{"shape": [3, 2], "dtype": "float32"}, {"value": 3}]}
     assert check(no_harness, "def scale(x, k):\n    return x * k\n", worker, spec=spec).passed
     assert check(no_harness, "def scale(x, k):\n    return x * (k + 1)\n", worker, spec=spec).stage == "numeric"

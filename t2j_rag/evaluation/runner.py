@@ -217,14 +217,15 @@ def run_pair(case: Case, code: str, config: Config, plan, backend, retriever, po
     from ..repair import verify_and_repair
     from ..translate import TranslateOptions, translate_source
     from ..units import assemble, split_source
-    from ..verify import VerifyOptions, find_entry
+    from ..verify import VerifyOptions, find_entry, has_inputs
     from .codebleu import codebleu
     from .timing import HANDLER as TIMING
 
     start = time.perf_counter()
     record = {**_head(case, config, plan.model_label), "status": "done", "shrink": shrink}
     source = split_source(code, case.path)
-    entry = find_entry(code)
+    program = not has_inputs(code)  # checked as a whole program: per-module, training and run verdicts
+    entry = None if program else find_entry(code)
     topts = TranslateOptions(k=config.k, retrieval=plan.retrieval, fmt=config.format, max_tokens=opts.max_tokens,
                              draft=plan.draft)
     report = translate_source(source, backend, retriever, topts)
@@ -236,23 +237,32 @@ def run_pair(case: Case, code: str, config: Config, plan, backend, retriever, po
                   translate_message=unit.message if unit else "the entry is not a unit")
     translate_gen = backend.seconds
     v_start = time.perf_counter()
+    program_reports: list = []
     best, checks = verify_and_repair(source, translations, backend, retriever, plan.repair,
                                      VerifyOptions(timeout=opts.timeout, memory_mb=opts.memory_mb), config.k,
-                                     worker=pool.lease(), max_tokens=opts.max_tokens)
+                                     worker=pool.lease(), max_tokens=opts.max_tokens, program_reports=program_reports)
     repair_gen = backend.seconds - translate_gen
     check = next((c for c in checks if c.unit == entry), None)
     final = assemble(source, best)
     verified = bool(check and check.verified == "passed")
+    record["program"] = program_reports[-1].to_dict() if program_reports else None
+    if program:
+        verified = bool(program_reports and program_reports[-1].passed)
+        record["translated"] = any(u.code for u in report.units)
     stage = "translate" if not record["translated"] else (check.stage if check else None)
+    if program and record["translated"] and program_reports:
+        stage = program_reports[-1].stage
     record.update(stage=stage, verified=verified, max_abs_err=check.max_abs_err if check else None,
                   rounds=check.rounds if check else 0, repairs=check.repairs if check else 0,
                   message=(check.message if check and not verified else "")[:2000],
                   prompt_tokens=backend.prompt_tokens, output_tokens=backend.output_tokens, llm_calls=backend.calls,
                   gen_seconds=round(backend.seconds, 3),
                   verify_seconds=round(time.perf_counter() - v_start - repair_gen, 3))
+    if program and program_reports and not verified:
+        record["message"] = program_reports[-1].message[:2000]
     record["codebleu"] = codebleu(final, case.ref_code).to_dict() if case.ref_code else None
     record["timing"] = None
-    if verified and opts.timing:
+    if verified and opts.timing and not program:
         job = pool.run(TIMING, {"torch_code": code, "jax_code": final, "entry": entry}, timeout=opts.timeout)
         record["timing"] = job.value if job.ok else {"error": f"{job.stage}: {job.message[-300:]}"}
     record["runtime_ratio"] = (record["timing"] or {}).get("ratio")
